@@ -98,8 +98,9 @@ import java.util.concurrent.locks.LockSupport;
  *   USED  : a send left the ring at least half full since the last check (set by a sender under PLOCK).
  *   SHRUNK: this channel has given storage back before.
  *   KEEP  : quiet checks left before a kept ring is given back (0..3).
- *   LAP   : parity of (index / ring length) at the last check, so that a receiver polling an idle channel
- *           checks at most twice per traversal of the ring; waiting receivers check before every park.
+ *   LAP   : parity of (index / ring length) at the last check. A receiver that finds the channel empty
+ *           checks if USED is set (a burst just ended) or the parity flipped (a traversal of quiet traffic
+ *           passed), so polling an idle channel costs nothing; waiting receivers check before every park.
  *   At a check with a ring longer than 2 (any length when about to park): if USED, keep the ring (KEEP=3)
  *   if SHRUNK, otherwise give it back (the first burst is always given back); if not USED, give it back
  *   when KEEP is 0, else KEEP--.
@@ -805,8 +806,8 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         }
         long ci = c >>> CSHIFT;
         long lap = (ci / len) & 1L;
-        if (!force && lap == ((c & LAP) != 0 ? 1L : 0L)) {
-            return;
+        if (!force && (c & USED) == 0 && lap == ((c & LAP) != 0 ? 1L : 0L)) {
+            return; // no burst since the last check and still in the same traversal: nothing to decide
         }
         int keep = (int) ((c & KEEP) >>> KEEP_SHIFT);
         boolean giveBack;

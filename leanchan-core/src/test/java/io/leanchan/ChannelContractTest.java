@@ -550,6 +550,56 @@ class ChannelContractTest {
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
+    @ParameterizedTest
+    @MethodSource("channels")
+    void aCallbackMayReceiveAgainAtOnce(Supplier<Channel<Integer>> make) throws Exception {
+        // Regression: the completed future used to occupy the receiver slot while its callbacks ran.
+        Channel<Integer> ch = make.get();
+        Receiver<Integer> r = ch.receiver();
+        CompletableFuture<Integer> second = new CompletableFuture<>();
+        r.receiveAsync().thenAccept(x -> r.receiveAsync().thenAccept(second::complete))
+                .exceptionally(t -> {
+                    second.completeExceptionally(t);
+                    return null;
+                });
+        ch.sender().trySend(1); // taken at once by the first future, so there is room for the second
+        assertThat(ch.sender().trySend(2)).isTrue();
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        CompletableFuture<Integer> f = r.receiveAsync();
+        Thread t = new Thread(() -> ch.sender().trySend(3));
+        t.start();
+        assertThat(f.join()).isEqualTo(3);
+        CompletableFuture<Integer> next = r.receiveAsync(); // must not throw "already waiting"
+        next.cancel(false);
+        t.join();
+    }
+
+    @ParameterizedTest
+    @MethodSource("boundedChannels")
+    void aDependentThatCancelsItsOwnCompletedFutureDoesNotHang(Supplier<Channel<Integer>> make)
+            throws Exception {
+        // Regression: withdraw() spun while the completing thread (inside complete()) held CLAIMED.
+        Channel<Integer> ch = make.get();
+        CompletableFuture<Integer> f = ch.receiver().receiveAsync();
+        f.whenComplete((v, t) -> f.cancel(false));
+        Thread sender = new Thread(() -> ch.sender().trySend(1));
+        sender.start();
+        sender.join(10_000);
+        assertThat(sender.isAlive()).isFalse();
+        assertThat(f.join()).isEqualTo(1);
+        for (int i = 0; i < ch.capacity(); i++) {
+            ch.sender().trySend(i);
+        }
+        CompletableFuture<Void> s = ch.sender().sendAsync(-1);
+        s.whenComplete((v, t) -> s.cancel(false));
+        Thread receiver = new Thread(() -> ch.receiver().tryReceive());
+        receiver.start();
+        receiver.join(10_000);
+        assertThat(receiver.isAlive()).isFalse();
+        assertThat(s).isCompleted();
+        assertThatThrownBy(() -> f.completeAsync(() -> 5)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
     @Test
     void sendAsyncThatDeliversAtOnceAllocatesNoFutureAndCannotBeOverwritten() {
         Channel<Integer> ch = Channel.unbounded();

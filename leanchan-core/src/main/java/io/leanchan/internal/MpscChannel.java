@@ -1104,14 +1104,16 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                     state = PENDING;
                     throw t;
                 }
+                // DONE and the receiver slot released before completing: dependents run inside complete() and
+                // may receive again or cancel this future; they must find it settled, not CLAIMED.
                 if (e != null) {
-                    super.complete((T) e);
                     finish();
+                    super.complete((T) e);
                     return;
                 }
                 if (ch.drainedNow()) {
-                    super.completeExceptionally(endOfStream());
                     finish();
+                    super.completeExceptionally(endOfStream());
                     return;
                 }
                 state = PENDING;
@@ -1164,6 +1166,17 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         }
 
         @Override
+        public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier,
+                java.util.concurrent.Executor executor) {
+            throw new UnsupportedOperationException("a receive future is completed by the channel");
+        }
+
+        @Override
+        public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier) {
+            throw new UnsupportedOperationException("a receive future is completed by the channel");
+        }
+
+        @Override
         public void obtrudeException(Throwable ex) {
             throw new UnsupportedOperationException("a receive future cannot be overwritten");
         }
@@ -1208,13 +1221,13 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 try {
                     sent = ch.offer(message);
                 } catch (ChannelClosedException e) {
+                    state = DONE; // settled before dependents run (they may cancel this future)
                     super.completeExceptionally(e);
-                    state = DONE;
                     return true;
                 }
                 if (sent) {
-                    super.complete(null);
                     state = DONE;
+                    super.complete(null);
                     return true;
                 }
                 Node n = new Node(this);
@@ -1272,6 +1285,17 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         @Override
         public void obtrudeValue(Void value) {
             throw new UnsupportedOperationException("a send future cannot be overwritten");
+        }
+
+        @Override
+        public CompletableFuture<Void> completeAsync(java.util.function.Supplier<? extends Void> supplier,
+                java.util.concurrent.Executor executor) {
+            throw new UnsupportedOperationException("a send future is completed by the channel");
+        }
+
+        @Override
+        public CompletableFuture<Void> completeAsync(java.util.function.Supplier<? extends Void> supplier) {
+            throw new UnsupportedOperationException("a send future is completed by the channel");
         }
 
         @Override

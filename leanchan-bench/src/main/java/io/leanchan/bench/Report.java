@@ -1,0 +1,561 @@
+package io.leanchan.bench;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.style.Styler;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code docs/benchmarks.md} (and its charts) from the JSON files of a {@link Suite} run. Every number
+ * in the document comes from those files; nothing is typed by hand. A hand-written findings file, if given,
+ * is included verbatim under its own heading.
+ *
+ * <pre>java -cp benchmarks.jar io.leanchan.bench.Report RESULTS_DIR OUT.md [FINDINGS.md]</pre>
+ */
+public final class Report {
+    private Report() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: Report RESULTS_DIR OUT.md [FINDINGS.md]");
+            System.exit(2);
+        }
+        write(Path.of(args[0]), Path.of(args[1]), args.length == 3 ? Path.of(args[2]) : null);
+    }
+
+    static void write(Path results, Path doc) throws IOException {
+        write(results, doc, null);
+    }
+
+    /** One JMH result: a benchmark with one subject. */
+    record Row(String bench, String subject, Map<String, Object> json) {
+        double score() {
+            return Json.num(Json.at(json, "primaryMetric", "score"));
+        }
+
+        double error() {
+            return Json.num(Json.at(json, "primaryMetric", "scoreError"));
+        }
+
+        double metric(String name) {
+            return Json.num(Json.at(json, "secondaryMetrics", name, "score"));
+        }
+
+        double metricError(String name) {
+            return Json.num(Json.at(json, "secondaryMetrics", name, "scoreError"));
+        }
+
+        /** Allocated bytes per message: gc.alloc.rate.norm is per op of every thread in the group. */
+        double bytesPerMessage() {
+            double norm = metric("gc.alloc.rate.norm");
+            double msgs = metric("pollsMade");
+            return msgs > 0 ? norm * score() / msgs : Double.NaN;
+        }
+    }
+
+    static List<Row> load(Path file) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return rows;
+        }
+        for (Object o : Json.arr(Json.parse(Files.readString(file)))) {
+            Map<String, Object> m = Json.obj(o);
+            String bench = String.valueOf(m.get("benchmark"));
+            bench = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
+            rows.add(new Row(bench, String.valueOf(Json.at(m, "params", "subject")), m));
+        }
+        return rows;
+    }
+
+    static Row find(List<Row> rows, String bench, String subject) {
+        for (Row r : rows) {
+            if (r.bench().equals(bench) && r.subject().equals(subject)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    static List<Map<String, Object>> loadLines(Path file) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) {
+                    out.add(Json.obj(Json.parse(line)));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Object> latency(List<Map<String, Object>> lines, String subject, String kind) {
+        for (Map<String, Object> m : lines) {
+            if (subject.equals(m.get("subject")) && kind.equals(m.get("threads"))) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    // ---- formatting
+
+    static String f(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        if (a >= 0.1 || a == 0) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** Bytes are shown with 3 decimals below 1 so that the 0.1 B/op target can be read. */
+    static String bytes(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (Math.abs(v) < 1) {
+            return String.format(Locale.ROOT, "%.3f", v);
+        }
+        return f(v);
+    }
+
+    static String ratio(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", a / b);
+    }
+
+    static String pm(double score, double err) {
+        return f(score) + " ± " + f(err);
+    }
+
+    static String shortName(String subject) {
+        return switch (subject) {
+            case "LEANCHAN_16" -> "leanchan(16)";
+            case "LEANCHAN_1024" -> "leanchan(1024)";
+            case "LEANCHAN_UNBOUNDED" -> "leanchan(unbounded)";
+            case "ABQ_1024" -> "ABQ";
+            case "LBQ_1024" -> "LBQ";
+            case "MPSC_ARRAY_1024" -> "MpscArray";
+            case "MPSC_CHUNKED_1024" -> "MpscChunked";
+            case "MPSC_XADD_UNBOUNDED" -> "MpscXadd";
+            case "AGRONA_M2O_1024" -> "Agrona M2O";
+            case "KOTLINX_1024" -> "kotlinx";
+            case "LTQ" -> "LTQ";
+            case "MPSC_BLOCKING_1024" -> "MpscBlocking";
+            case "LBQ_HANDOFF" -> "LBQ+CF";
+            default -> subject;
+        };
+    }
+
+    static String label(String subject, Enum<?>[] values) {
+        for (Enum<?> e : values) {
+            if (e.name().equals(subject)) {
+                if (e instanceof Subject s) {
+                    return s.label;
+                }
+                if (e instanceof BlockingSubject s) {
+                    return s.label;
+                }
+                if (e instanceof AsyncSubject s) {
+                    return s.label;
+                }
+            }
+        }
+        return subject;
+    }
+
+    // ---- the document
+
+    static void write(Path results, Path doc, Path findings) throws IOException {
+        System.setProperty("java.awt.headless", "true"); // charts are drawn off-screen
+        List<Row> tpt = load(results.resolve(Suite.THROUGHPUT));
+        List<Row> burst = load(results.resolve(Suite.BURST));
+        List<Row> pp = load(results.resolve(Suite.PINGPONG));
+        List<Row> vpp = load(results.resolve(Suite.VPINGPONG));
+        List<Row> async = load(results.resolve(Suite.ASYNC));
+        List<Map<String, Object>> lat = loadLines(results.resolve(Suite.LATENCY));
+        Map<String, Object> env = Files.exists(results.resolve(Suite.ENV))
+                ? Json.obj(Json.parse(Files.readString(results.resolve(Suite.ENV)))) : Map.of();
+
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("<!-- Generated by io.leanchan.bench.Report from the JSON results of one bin/bench run. "
+                + "Do not edit by hand: rerun bin/bench. -->\n\n");
+        md.append("Generated from the JMH JSON results of one run of `").append(env.getOrDefault("command", "bin/bench"))
+                .append("` (").append(env.getOrDefault("mode", "?")).append(" mode), started ")
+                .append(env.getOrDefault("start", "?")).append(" (the suite ran ").append(minutes(env.get("seconds")))
+                .append(", build not counted) at commit `").append(env.getOrDefault("git", "?")).append("`. ")
+                .append("Every figure below comes from that run; peers ran in the same run on the same machine.\n\n");
+
+        Row any = !tpt.isEmpty() ? tpt.get(0) : !pp.isEmpty() ? pp.get(0) : null;
+        md.append("## Machine and settings\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| CPU | ").append(env.getOrDefault("cpu", "?")).append(" |\n");
+        md.append("| cores (available processors) | ").append(fmtInt(env.get("cores"))).append(" |\n");
+        md.append("| OS | ").append(env.getOrDefault("os", "?")).append(" |\n");
+        if (any != null) {
+            md.append("| JVM | ").append(Json.at(any.json(), "vmName")).append(" ")
+                    .append(Json.at(any.json(), "vmVersion")).append(" (JDK ")
+                    .append(Json.at(any.json(), "jdkVersion")).append(") |\n");
+            md.append("| JVM flags (forks) | `").append(String.join(" ", strings(Json.at(any.json(), "jvmArgs"))))
+                    .append("` (the virtual-thread ping-pong adds `-Djmh.executor=VIRTUAL`) |\n");
+            md.append("| JMH | ").append(Json.at(any.json(), "jmhVersion")).append(", ")
+                    .append(fmtInt(Json.at(any.json(), "forks"))).append(" fork, ")
+                    .append(fmtInt(Json.at(any.json(), "warmupIterations"))).append(" x ")
+                    .append(Json.at(any.json(), "warmupTime")).append(" warm-up, ")
+                    .append(fmtInt(Json.at(any.json(), "measurementIterations"))).append(" x ")
+                    .append(Json.at(any.json(), "measurementTime")).append(" measurement, `-prof gc` on every run |\n");
+        }
+        md.append("| load average before / after | ").append(env.getOrDefault("loadBefore", "?")).append(" / ")
+                .append(env.getOrDefault("loadAfter", "?")).append(" |\n\n");
+        md.append("""
+                How to read this:
+                - `±` is JMH's 99.9% confidence half-width over the measurement iterations. With one fork and \
+                three iterations on 2 cores it is wide; a ratio between two subjects is only as good as both errors.
+                - Two producers and one consumer are 3 busy threads on 2 cores: the `2P1C` and `bursts 2P` \
+                benchmarks are oversubscribed, so they measure behaviour under preemption as much as the queue.
+                - Bounded peers run at capacity 1024 and are compared with leanchan bounded(1024); unbounded peers \
+                (JCTools MpscUnboundedXaddArrayQueue) with leanchan unbounded; leanchan bounded(16) is shown alone \
+                (it is full most of the time under a producer that never waits).
+                - `B/op` is JMH's `gc.alloc.rate.norm`: bytes allocated by all threads per benchmark op. In the \
+                group benchmarks an op is any call (a failed offer or an empty poll counts), so `B/msg` \
+                (= B/op x ops / messages received) is the figure per message moved.
+
+                """);
+
+        md.append(targets(tpt, burst, pp, vpp));
+
+        md.append("## 1. Throughput, non-blocking (offer / poll, no back-off)\n\n");
+        md.append("In the style of JCTools' `QueueThroughputBackoffNone`: producers `offer` in a loop, one consumer "
+                + "`poll`s in a loop. `messages/µs` is the consumer's successful polls (JMH aux counter `pollsMade`). "
+                + "`ThroughputBench.p1` (1 producer, 1 consumer) and `ThroughputBench.p2` (2 producers, 1 consumer).\n\n");
+        md.append("![throughput](benchmarks-throughput.png)\n\n");
+        for (String[] g : new String[][] {{"ThroughputBench.p1", "1 producer / 1 consumer"},
+                {"ThroughputBench.p2", "2 producers / 1 consumer (3 threads on 2 cores)"}}) {
+            md.append("### ").append(g[1]).append("\n\n");
+            md.append(throughputTable(tpt, g[0]));
+        }
+
+        md.append("## 2. Throughput in bursts (per-connection pattern)\n\n");
+        md.append("Each producer op sends a burst of ").append(BurstBench.BURST)
+                .append(" messages (retrying while full), then waits until the consumer has drained everything "
+                        + "sent so far; the consumer polls until empty, again and again. The channel goes from "
+                        + "empty to one burst and back, which is where a channel that gives its memory back could "
+                        + "allocate. `BurstBench.b1` (1 producer) and `BurstBench.b2` (2 producers).\n\n");
+        for (String[] g : new String[][] {{"BurstBench.b1", "1 producer"},
+                {"BurstBench.b2", "2 producers (3 threads on 2 cores)"}}) {
+            md.append("### Bursts, ").append(g[1]).append("\n\n");
+            md.append(throughputTable(burst, g[0]));
+        }
+
+        md.append("## 3. Latency, blocking ping-pong\n\n");
+        md.append("A round trip through two channels between two threads that block in `send`/`put` and "
+                + "`receive`/`take`. The JMH columns are the average round trip (`PingPongBench`, "
+                + "`VirtualPingPongBench`) with `-prof gc`; the percentiles come from a hand-rolled harness "
+                + "(`LatencyHarness`, HdrHistogram, every round trip timed with `System.nanoTime`, one JVM per "
+                + "subject, 2 s warm-up + 3 s measured in quick mode).\n\n");
+        md.append("![latency](benchmarks-latency.png)\n\n");
+        md.append("### Platform threads\n\n").append(latencyTable(pp, lat, "platform"));
+        md.append("### Virtual threads (JMH's thread and the echo thread both virtual)\n\n")
+                .append(latencyTable(vpp, lat, "virtual"));
+
+        md.append("## 4. Asynchronous round trip\n\n");
+        md.append("`AsyncBench`: the caller registers `back.receiveAsync()`, then `there.sendAsync(m)`; an echo "
+                + "callback on `there.receiveAsync()` (running in the completing thread) sends into `back` and "
+                + "re-registers. One op = two pending receives completed by two sends plus one callback "
+                + "registration, in one thread: the cost of the asynchronous machinery, no thread hand-off. "
+                + "kotlinx is driven through `send`/`receive` with a `CompletableFuture` as the `Continuation` "
+                + "(no dispatcher, after a `trySend`/`tryReceive` fast path, as leanchan does internally).\n\n");
+        md.append("| subject | ns / round trip | B/op |\n|---|---:|---:|\n");
+        for (AsyncSubject s : AsyncSubject.values()) {
+            Row r = find(async, "AsyncBench.roundTrip", s.name());
+            if (r == null) {
+                continue;
+            }
+            md.append("| ").append(s.label).append(" | ").append(pm(r.score(), r.error())).append(" | ")
+                    .append(bytes(r.metric("gc.alloc.rate.norm"))).append(" |\n");
+        }
+        md.append("\n");
+
+        md.append("## 5. Allocation\n\n");
+        md.append("Every run above had `-prof gc`; the `B/op` and `B/msg` columns are its "
+                + "`gc.alloc.rate.norm`. The leanchan rows:\n\n");
+        md.append("| benchmark | leanchan(16) | leanchan(1024) | leanchan(unbounded) |\n|---|---:|---:|---:|\n");
+        for (String[] g : new String[][] {{"ThroughputBench.p1", "throughput 1P1C"},
+                {"ThroughputBench.p2", "throughput 2P1C"}, {"BurstBench.b1", "bursts 1P"},
+                {"BurstBench.b2", "bursts 2P"}}) {
+            List<Row> src = g[0].startsWith("Burst") ? burst : tpt;
+            md.append("| ").append(g[1]).append(" (B/op; B/msg)");
+            for (String s : List.of("LEANCHAN_16", "LEANCHAN_1024", "LEANCHAN_UNBOUNDED")) {
+                Row r = find(src, g[0], s);
+                md.append(" | ").append(r == null ? "-" : bytes(r.metric("gc.alloc.rate.norm")) + "; "
+                        + bytes(r.bytesPerMessage()));
+            }
+            md.append(" |\n");
+        }
+        for (String[] g : new String[][] {{"PingPongBench.roundTrip", "ping-pong, platform (B/round trip)"},
+                {"VirtualPingPongBench.roundTrip", "ping-pong, virtual (B/round trip)"}}) {
+            List<Row> src = g[0].startsWith("Virtual") ? vpp : pp;
+            md.append("| ").append(g[1]).append(" | -");
+            for (String s : List.of("LEANCHAN_1024", "LEANCHAN_UNBOUNDED")) {
+                Row r = find(src, g[0], s);
+                md.append(" | ").append(r == null ? "-" : bytes(r.metric("gc.alloc.rate.norm")));
+            }
+            md.append(" |\n");
+        }
+        md.append("| async round trip (B/round trip) | -");
+        for (String s : List.of("LEANCHAN_1024", "LEANCHAN_UNBOUNDED")) {
+            Row r = find(async, "AsyncBench.roundTrip", s);
+            md.append(" | ").append(r == null ? "-" : bytes(r.metric("gc.alloc.rate.norm")));
+        }
+        md.append(" |\n\n");
+
+        if (findings != null && Files.exists(findings)) {
+            md.append("## Findings\n\n");
+            md.append("_Written by hand after reading the run above (`").append(findings.getFileName())
+                    .append("` in the module), not generated; the numbers it discusses are in the tables above._\n\n");
+            md.append(Files.readString(findings).strip()).append("\n\n");
+        }
+
+        md.append("## How to reproduce\n\n");
+        md.append("""
+                ```
+                bin/bench                       # quick suite, about 10 minutes on 2 cores; rewrites this file
+                java -jar leanchan-bench/target/benchmarks.jar ThroughputBench -p subject=LEANCHAN_1024 -prof gc
+                java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.LatencyHarness LEANCHAN_1024 platform 2000 3000 out.jsonl
+                ```
+                Raw JMH JSON of the run: `leanchan-bench/target/bench-results/` (not committed).
+                """);
+
+        Path parent = doc.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Files.writeString(doc, md.toString(), StandardCharsets.UTF_8);
+        throughputChart(tpt, burst, parent.resolve("benchmarks-throughput.png"));
+        latencyChart(lat, parent.resolve("benchmarks-latency.png"));
+    }
+
+    static String minutes(Object seconds) {
+        double s = Json.num(seconds);
+        return Double.isNaN(s) ? "duration unknown" : String.format(Locale.ROOT, "%.1f minutes", s / 60);
+    }
+
+    static String fmtInt(Object o) {
+        double v = Json.num(o);
+        return Double.isNaN(v) ? String.valueOf(o) : String.valueOf((long) v);
+    }
+
+    static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        for (Object x : Json.arr(o)) {
+            out.add(String.valueOf(x));
+        }
+        return out;
+    }
+
+    static String throughputTable(List<Row> rows, String bench) {
+        Row mpsc = find(rows, bench, "MPSC_ARRAY_1024");
+        Row lbq = find(rows, bench, "LBQ_1024");
+        StringBuilder t = new StringBuilder();
+        t.append("| subject | messages/µs | x MpscArrayQueue | x LBQ | failed offers/µs | empty polls/µs "
+                + "| B/op | B/msg |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Subject s : Subject.values()) {
+            Row r = find(rows, bench, s.name());
+            if (r == null) {
+                continue;
+            }
+            double msgs = r.metric("pollsMade");
+            t.append("| ").append(s.label).append(" | ").append(pm(msgs, r.metricError("pollsMade")))
+                    .append(" | ").append(mpsc == null ? "n/a" : ratio(msgs, mpsc.metric("pollsMade")))
+                    .append(" | ").append(lbq == null ? "n/a" : ratio(msgs, lbq.metric("pollsMade")))
+                    .append(" | ").append(f(r.metric("offersFailed")))
+                    .append(" | ").append(f(r.metric("pollsFailed")))
+                    .append(" | ").append(bytes(r.metric("gc.alloc.rate.norm")))
+                    .append(" | ").append(bytes(r.bytesPerMessage())).append(" |\n");
+        }
+        return t.append("\n").toString();
+    }
+
+    static String latencyTable(List<Row> rows, List<Map<String, Object>> lat, String kind) {
+        String bench = kind.equals("virtual") ? "VirtualPingPongBench.roundTrip" : "PingPongBench.roundTrip";
+        Row abq = find(rows, bench, "ABQ_1024");
+        Row lbq = find(rows, bench, "LBQ_1024");
+        StringBuilder t = new StringBuilder();
+        t.append("| subject | JMH avg ns/round trip | x ABQ | x LBQ | B/op | p50 ns | p90 ns | p99 ns | p99.9 ns "
+                + "| max ns | samples |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (BlockingSubject s : BlockingSubject.values()) {
+            Row r = find(rows, bench, s.name());
+            Map<String, Object> h = latency(lat, s.name(), kind);
+            if (r == null && h == null) {
+                continue;
+            }
+            t.append("| ").append(s.label).append(" | ")
+                    .append(r == null ? "-" : pm(r.score(), r.error())).append(" | ")
+                    .append(r == null || abq == null ? "n/a" : ratio(r.score(), abq.score())).append(" | ")
+                    .append(r == null || lbq == null ? "n/a" : ratio(r.score(), lbq.score())).append(" | ")
+                    .append(r == null ? "-" : bytes(r.metric("gc.alloc.rate.norm")));
+            for (String k : List.of("p50", "p90", "p99", "p999", "max", "count")) {
+                t.append(" | ").append(h == null ? "-" : fmtInt(h.get(k)));
+            }
+            t.append(" |\n");
+        }
+        return t.append("\n_x ABQ / x LBQ: ratio of average round-trip times (below 1 is faster)._\n\n").toString();
+    }
+
+    /** The targets of issue 4, each computed from the run. */
+    static String targets(List<Row> tpt, List<Row> burst, List<Row> pp, List<Row> vpp) {
+        StringBuilder t = new StringBuilder("## Targets\n\n");
+        t.append("| target | measured | verdict |\n|---|---|---|\n");
+        for (String[] g : new String[][] {{"ThroughputBench.p1", "1P1C"}, {"ThroughputBench.p2", "2P1C"}}) {
+            Row lc = find(tpt, g[0], "LEANCHAN_1024");
+            Row mp = find(tpt, g[0], "MPSC_ARRAY_1024");
+            Row lb = find(tpt, g[0], "LBQ_1024");
+            if (lc != null && mp != null) {
+                double r = lc.metric("pollsMade") / mp.metric("pollsMade");
+                t.append("| throughput ").append(g[1]).append(": leanchan(1024) >= 1.0x MpscArrayQueue(1024) "
+                        + "(floor 0.8x) | ").append(String.format(Locale.ROOT, "%.2fx", r)).append(" | ")
+                        .append(r >= 1.0 ? "met" : r >= 0.8 ? "below target, above the 0.8x floor" : "MISSED")
+                        .append(" |\n");
+            }
+            if (lc != null && lb != null) {
+                double r = lc.metric("pollsMade") / lb.metric("pollsMade");
+                t.append("| throughput ").append(g[1]).append(": leanchan(1024) >= 3x LinkedBlockingQueue(1024) | ")
+                        .append(String.format(Locale.ROOT, "%.2fx", r)).append(" | ")
+                        .append(r >= 3.0 ? "met" : "MISSED").append(" |\n");
+            }
+        }
+        for (String[] g : new String[][] {{"PingPongBench.roundTrip", "platform"},
+                {"VirtualPingPongBench.roundTrip", "virtual"}}) {
+            List<Row> src = g[1].equals("virtual") ? vpp : pp;
+            Row lc = find(src, g[0], "LEANCHAN_1024");
+            for (String peer : List.of("ABQ_1024", "LBQ_1024")) {
+                Row p = find(src, g[0], peer);
+                if (lc != null && p != null) {
+                    double r = lc.score() / p.score();
+                    // "No worse": within the peer's error band counts as a tie.
+                    boolean tie = lc.score() - lc.error() <= p.score() + p.error();
+                    t.append("| ping-pong latency, ").append(g[1]).append(" threads: leanchan(1024) no worse than ")
+                            .append(shortName(peer)).append(" | ")
+                            .append(f(lc.score())).append(" vs ").append(f(p.score())).append(" ns (")
+                            .append(String.format(Locale.ROOT, "%.2fx", r)).append(") | ")
+                            .append(r <= 1.0 ? "met" : tie ? "met within error" : "MISSED").append(" |\n");
+                }
+            }
+        }
+        for (String[] g : new String[][] {{"ThroughputBench.p1", "throughput 1P1C"},
+                {"ThroughputBench.p2", "throughput 2P1C"}, {"BurstBench.b1", "bursts 1P"},
+                {"BurstBench.b2", "bursts 2P"}}) {
+            List<Row> src = g[0].startsWith("Burst") ? burst : tpt;
+            for (String s : List.of("LEANCHAN_16", "LEANCHAN_1024", "LEANCHAN_UNBOUNDED")) {
+                Row r = find(src, g[0], s);
+                if (r == null) {
+                    continue;
+                }
+                double norm = r.metric("gc.alloc.rate.norm");
+                t.append("| ").append(g[1]).append(", ").append(shortName(s)).append(": gc.alloc.rate.norm < 0.1 B/op | ")
+                        .append(bytes(norm)).append(" B/op (").append(bytes(r.bytesPerMessage())).append(" B/msg) | ")
+                        .append(norm < 0.1 ? "met" : "MISSED").append(" |\n");
+            }
+        }
+        return t.append("\n").toString();
+    }
+
+    static void throughputChart(List<Row> tpt, List<Row> burst, Path file) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(1000).height(520)
+                .title("Messages per microsecond (higher is better)").xAxisTitle("").yAxisTitle("messages/µs")
+                .build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setXAxisLabelRotation(30);
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setPlotGridVerticalLinesVisible(false);
+        Map<String, List<Row>> series = new LinkedHashMap<>();
+        series.put("1P1C", filter(tpt, "ThroughputBench.p1"));
+        series.put("2P1C", filter(tpt, "ThroughputBench.p2"));
+        series.put("bursts 1P", filter(burst, "BurstBench.b1"));
+        series.put("bursts 2P", filter(burst, "BurstBench.b2"));
+        boolean anyData = false;
+        for (Map.Entry<String, List<Row>> e : series.entrySet()) {
+            List<String> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (Subject s : Subject.values()) {
+                Row r = find(e.getValue(), e.getValue().isEmpty() ? "" : e.getValue().get(0).bench(), s.name());
+                xs.add(shortName(s.name()));
+                ys.add(r == null ? 0.0 : r.metric("pollsMade"));
+            }
+            if (!e.getValue().isEmpty()) {
+                c.addSeries(e.getKey(), xs, ys);
+                anyData = true;
+            }
+        }
+        if (anyData) {
+            save(c, file);
+        }
+    }
+
+    static void latencyChart(List<Map<String, Object>> lat, Path file) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(1000).height(520)
+                .title("Blocking ping-pong round trip, HdrHistogram percentiles (lower is better)")
+                .xAxisTitle("").yAxisTitle("ns").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setXAxisLabelRotation(30);
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setPlotGridVerticalLinesVisible(false);
+        boolean anyData = false;
+        for (String kind : List.of("platform", "virtual")) {
+            for (String p : List.of("p50", "p99")) {
+                List<String> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                boolean has = false;
+                for (BlockingSubject s : BlockingSubject.values()) {
+                    Map<String, Object> h = latency(lat, s.name(), kind);
+                    xs.add(shortName(s.name()));
+                    ys.add(h == null ? 0.0 : Json.num(h.get(p)));
+                    has |= h != null;
+                }
+                if (has) {
+                    c.addSeries(kind + " " + p, xs, ys);
+                    anyData = true;
+                }
+            }
+        }
+        if (anyData) {
+            save(c, file);
+        }
+    }
+
+    static List<Row> filter(List<Row> rows, String bench) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.bench().equals(bench)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    static void save(CategoryChart c, Path file) throws IOException {
+        String name = file.toString();
+        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        BitmapEncoder.saveBitmap(c, base, BitmapEncoder.BitmapFormat.PNG);
+    }
+}

@@ -1,0 +1,141 @@
+package io.leanchan.bench;
+
+import io.leanchan.Channel;
+import io.leanchan.Receiver;
+import io.leanchan.Sender;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.MpscChunkedArrayQueue;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The subjects of the non-blocking benchmarks (a JMH {@code @Param}). Bounded peers run at capacity 1024 and
+ * are compared with {@link #LEANCHAN_1024}; unbounded peers are compared with {@link #LEANCHAN_UNBOUNDED};
+ * {@link #LEANCHAN_16} shows a small channel (it is full most of the time under a fast producer).
+ */
+public enum Subject {
+    LEANCHAN_16("leanchan bounded(16)", 16) {
+        @Override
+        public Pipe create() {
+            return leanchan(Channel.bounded(16));
+        }
+    },
+    LEANCHAN_1024("leanchan bounded(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return leanchan(Channel.bounded(1024));
+        }
+    },
+    LEANCHAN_UNBOUNDED("leanchan unbounded", Integer.MAX_VALUE) {
+        @Override
+        public Pipe create() {
+            return leanchan(Channel.unbounded());
+        }
+    },
+    ABQ_1024("ArrayBlockingQueue(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return queue(new ArrayBlockingQueue<>(1024));
+        }
+    },
+    LBQ_1024("LinkedBlockingQueue(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return queue(new LinkedBlockingQueue<>(1024));
+        }
+    },
+    MPSC_ARRAY_1024("JCTools MpscArrayQueue(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return queue(new MpscArrayQueue<>(1024));
+        }
+    },
+    MPSC_CHUNKED_1024("JCTools MpscChunkedArrayQueue(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return queue(new MpscChunkedArrayQueue<>(1024));
+        }
+    },
+    MPSC_XADD_UNBOUNDED("JCTools MpscUnboundedXaddArrayQueue(chunk 1024)", Integer.MAX_VALUE) {
+        @Override
+        public Pipe create() {
+            return queue(new MpscUnboundedXaddArrayQueue<>(1024));
+        }
+    },
+    AGRONA_M2O_1024("Agrona ManyToOneConcurrentArrayQueue(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return queue(new ManyToOneConcurrentArrayQueue<>(1024));
+        }
+    },
+    KOTLINX_1024("kotlinx Channel(1024) trySend/tryReceive", 1024) {
+        @Override
+        public Pipe create() {
+            return new Kotlinx.KPipe(1024);
+        }
+    };
+
+    /** What the report calls this subject. */
+    public final String label;
+    /** The capacity it was created with ({@link Integer#MAX_VALUE}: unbounded). */
+    public final int capacity;
+
+    Subject(String label, int capacity) {
+        this.label = label;
+        this.capacity = capacity;
+    }
+
+    public abstract Pipe create();
+
+    static Pipe leanchan(Channel<Object> ch) {
+        return new LeanchanPipe(ch);
+    }
+
+    static Pipe queue(Queue<Object> q) {
+        return new QueuePipe(q);
+    }
+
+    /** leanchan through trySend / tryReceive; the receiver view is taken once. */
+    static final class LeanchanPipe implements Pipe {
+        final Sender<Object> tx;
+        final Receiver<Object> rx;
+
+        LeanchanPipe(Channel<Object> ch) {
+            this.tx = ch.sender();
+            this.rx = ch.receiver();
+        }
+
+        @Override
+        public boolean offer(Object m) {
+            return tx.trySend(m);
+        }
+
+        @Override
+        public Object poll() {
+            return rx.tryReceive();
+        }
+    }
+
+    /** Any java.util.Queue through offer / poll. */
+    static final class QueuePipe implements Pipe {
+        final Queue<Object> q;
+
+        QueuePipe(Queue<Object> q) {
+            this.q = q;
+        }
+
+        @Override
+        public boolean offer(Object m) {
+            return q.offer(m);
+        }
+
+        @Override
+        public Object poll() {
+            return q.poll();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.leanchan.bench;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the whole suite and writes JMH's JSON results (and the latency harness's JSON lines) into a results
+ * folder; with {@code --doc} it then writes the report ({@link Report}).
+ *
+ * <ul>
+ *   <li>quick (default, what {@code bin/bench} runs): every benchmark and subject, 1 fork, 3 x 1 s warm-up,
+ *       3 x 1 s measurement, all with {@code -prof gc}; the latency harness 2 s + 3 s per subject and kind.
+ *       About 10 minutes on 2 cores.</li>
+ *   <li>smoke ({@code --smoke}, what {@code mvn verify} runs): every benchmark method once, one short
+ *       iteration, no warm-up, a few subjects. It proves the benchmarks still run, not how fast.</li>
+ * </ul>
+ *
+ * <pre>java -cp benchmarks.jar io.leanchan.bench.Suite [--smoke] [--results DIR] [--doc FILE.md]</pre>
+ */
+public final class Suite {
+    /** The result files, in the results folder. */
+    static final String THROUGHPUT = "throughput.json";
+    static final String BURST = "burst.json";
+    static final String PINGPONG = "pingpong.json";
+    static final String VPINGPONG = "pingpong-virtual.json";
+    static final String ASYNC = "async.json";
+    static final String LATENCY = "latency.jsonl";
+    static final String ENV = "env.json";
+
+    private Suite() {
+    }
+
+    /** What to run. */
+    record Config(boolean smoke, Path results) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = false;
+        Path results = Path.of("target", "bench-results");
+        Path doc = null;
+        Path findings = null;
+        for (int k = 0; k < args.length; k++) {
+            switch (args[k]) {
+                case "--smoke" -> smoke = true;
+                case "--results" -> results = Path.of(args[++k]);
+                case "--doc" -> doc = Path.of(args[++k]);
+                case "--findings" -> findings = Path.of(args[++k]);
+                default -> {
+                    System.err.println("usage: Suite [--smoke] [--results DIR] [--doc FILE.md] [--findings FILE.md]");
+                    System.exit(2);
+                }
+            }
+        }
+        run(new Config(smoke, results));
+        if (doc != null) {
+            Report.write(results, doc, findings);
+            System.out.println("leanchan-bench: wrote " + doc);
+        }
+    }
+
+    static void run(Config cfg) throws RunnerException, IOException, InterruptedException {
+        Files.createDirectories(cfg.results());
+        for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, ENV)) {
+            Files.deleteIfExists(cfg.results().resolve(f));
+        }
+        Instant start = Instant.now();
+        String loadBefore = loadAverage();
+
+        String all = names(Subject.values());
+        String blocking = names(BlockingSubject.values());
+        String async = names(AsyncSubject.values());
+        if (cfg.smoke()) {
+            // Every adapter that needs something special in a forked JVM (Agrona's add-exports, kotlinx's
+            // method handles) once, every other benchmark method once with one leanchan subject.
+            jmh(cfg, "\\.ThroughputBench\\.p1$", THROUGHPUT, "LEANCHAN_1024,MPSC_ARRAY_1024,AGRONA_M2O_1024,KOTLINX_1024");
+            jmh(cfg, "\\.ThroughputBench\\.p2$", THROUGHPUT, "LEANCHAN_1024");
+            jmh(cfg, "\\.BurstBench\\.b[12]$", BURST, "LEANCHAN_1024");
+            jmh(cfg, "\\.PingPongBench\\.", PINGPONG, "LEANCHAN_1024,ABQ_1024");
+            jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, "LEANCHAN_1024");
+            jmh(cfg, "\\.AsyncBench\\.", ASYNC, "LEANCHAN_1024,KOTLINX_1024,LBQ_HANDOFF");
+            harness(cfg, List.of(BlockingSubject.LEANCHAN_1024), 100, 300);
+        } else {
+            jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
+            jmh(cfg, "\\.BurstBench\\.", BURST, all);
+            jmh(cfg, "\\.PingPongBench\\.", PINGPONG, blocking);
+            jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, blocking);
+            jmh(cfg, "\\.AsyncBench\\.", ASYNC, async);
+            harness(cfg, List.of(BlockingSubject.values()), 2000, 3000);
+        }
+
+        Instant end = Instant.now();
+        String env = String.format(Locale.ROOT,
+                "{\"mode\":%s,\"start\":%s,\"end\":%s,\"seconds\":%d,\"loadBefore\":%s,\"loadAfter\":%s,"
+                        + "\"cpu\":%s,\"cores\":%d,\"os\":%s,\"git\":%s,\"command\":%s}",
+                Json.quote(cfg.smoke() ? "smoke" : "quick"), Json.quote(start.toString()), Json.quote(end.toString()),
+                Duration.between(start, end).toSeconds(), Json.quote(loadBefore), Json.quote(loadAverage()),
+                Json.quote(cpuModel()), Runtime.getRuntime().availableProcessors(),
+                Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch")),
+                Json.quote(System.getProperty("bench.git", "unknown")),
+                Json.quote(System.getProperty("bench.command", "java -cp benchmarks.jar io.leanchan.bench.Suite")));
+        Files.writeString(cfg.results().resolve(ENV), env + "\n", StandardCharsets.UTF_8);
+    }
+
+    static String names(Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).collect(Collectors.joining(","));
+    }
+
+    /** One JMH run of the benchmarks matching {@code include}, with {@code -prof gc}, appended to {@code file}. */
+    static void jmh(Config cfg, String include, String file, String subjects) throws RunnerException, IOException {
+        Path out = cfg.results().resolve(file);
+        Path part = cfg.results().resolve(file + ".part");
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("io\\.leanchan\\.bench" + include)
+                .param("subject", subjects.split(","))
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true)
+                .resultFormat(ResultFormatType.JSON)
+                .result(part.toString());
+        if (cfg.smoke()) {
+            b.forks(1).warmupIterations(0).measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(300));
+        }
+        new Runner(b.build()).run();
+        appendJsonArray(out, part);
+        Files.deleteIfExists(part);
+    }
+
+    /** Merges the JSON array in {@code part} into the one in {@code out} (JMH writes one array per run). */
+    static void appendJsonArray(Path out, Path part) throws IOException {
+        List<Object> merged = new ArrayList<>();
+        if (Files.exists(out)) {
+            merged.addAll(Json.arr(Json.parse(Files.readString(out))));
+        }
+        String add = Files.readString(part);
+        if (merged.isEmpty()) {
+            Files.writeString(out, add);
+            return;
+        }
+        // Textual merge keeps JMH's exact formatting: strip the outer brackets of both and join.
+        String old = Files.readString(out).strip();
+        String neu = add.strip();
+        String body = old.substring(0, old.length() - 1).stripTrailing() + ",\n" + neu.substring(1);
+        Files.writeString(out, body + "\n");
+    }
+
+    /** Runs the latency harness, one JVM per subject and thread kind. */
+    static void harness(Config cfg, List<BlockingSubject> subjects, long warmupMs, long measureMs)
+            throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        Path out = cfg.results().resolve(LATENCY);
+        for (BlockingSubject s : subjects) {
+            for (String kind : List.of("platform", "virtual")) {
+                List<String> cmd = List.of(java, "-Xms1g", "-Xmx1g", "-cp", cp, LatencyHarness.class.getName(),
+                        s.name(), kind, Long.toString(warmupMs), Long.toString(measureMs), out.toString());
+                System.out.println("leanchan-bench: latency harness " + s + " " + kind);
+                Process p = new ProcessBuilder(cmd).inheritIO().start();
+                if (!p.waitFor(warmupMs + measureMs + 60_000, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException("latency harness timed out: " + s + " " + kind);
+                }
+                if (p.exitValue() != 0) {
+                    throw new IOException("latency harness failed (" + p.exitValue() + "): " + s + " " + kind);
+                }
+            }
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        String env = System.getenv("PROCESSOR_IDENTIFIER");
+        return env != null ? env : System.getProperty("os.arch");
+    }
+
+}

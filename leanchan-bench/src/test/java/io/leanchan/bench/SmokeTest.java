@@ -1,0 +1,82 @@
+package io.leanchan.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmarks still run: JMH's annotation processor generated them, and the smoke suite (every benchmark
+ * method once, one short iteration in a forked JVM, with -prof gc, plus the latency harness and the report)
+ * produced results. It says nothing about speed.
+ */
+class SmokeTest {
+
+    @Test
+    void annotationProcessorGeneratedEveryBenchmark() throws Exception {
+        String list;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/BenchmarkList")) {
+            assertThat(in).as("META-INF/BenchmarkList (JMH's processor needs <proc>full</proc> on JDK 23+)")
+                    .isNotNull();
+            list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String b : List.of("ThroughputBench_p1", "ThroughputBench_p2", "BurstBench_b1", "BurstBench_b2",
+                "PingPongBench_roundTrip", "VirtualPingPongBench_roundTrip", "AsyncBench_roundTrip")) {
+            assertThat(list).contains("io.leanchan.bench.jmh_generated." + b + "_jmhTest");
+        }
+    }
+
+    @Test
+    void smokeSuiteProducesResultsAndReport(@TempDir Path dir) throws Exception {
+        Suite.run(new Suite.Config(true, dir));
+
+        List<Report.Row> tpt = Report.load(dir.resolve(Suite.THROUGHPUT));
+        for (String s : List.of("LEANCHAN_1024", "MPSC_ARRAY_1024", "AGRONA_M2O_1024", "KOTLINX_1024")) {
+            assertMoved(Report.find(tpt, "ThroughputBench.p1", s));
+        }
+        assertMoved(Report.find(tpt, "ThroughputBench.p2", "LEANCHAN_1024"));
+        List<Report.Row> burst = Report.load(dir.resolve(Suite.BURST));
+        assertMoved(Report.find(burst, "BurstBench.b1", "LEANCHAN_1024"));
+        assertMoved(Report.find(burst, "BurstBench.b2", "LEANCHAN_1024"));
+        for (String[] r : new String[][] {{Suite.PINGPONG, "PingPongBench.roundTrip", "LEANCHAN_1024"},
+                {Suite.PINGPONG, "PingPongBench.roundTrip", "ABQ_1024"},
+                {Suite.VPINGPONG, "VirtualPingPongBench.roundTrip", "LEANCHAN_1024"},
+                {Suite.ASYNC, "AsyncBench.roundTrip", "LEANCHAN_1024"},
+                {Suite.ASYNC, "AsyncBench.roundTrip", "KOTLINX_1024"},
+                {Suite.ASYNC, "AsyncBench.roundTrip", "LBQ_HANDOFF"}}) {
+            Report.Row row = Report.find(Report.load(dir.resolve(r[0])), r[1], r[2]);
+            assertThat(row).as(r[1] + " " + r[2]).isNotNull();
+            assertThat(row.score()).as(r[1] + " " + r[2] + " ns/op").isPositive();
+            assertThat(row.metric("gc.alloc.rate.norm")).as("-prof gc ran").isNotNaN();
+        }
+
+        List<Map<String, Object>> lat = Report.loadLines(dir.resolve(Suite.LATENCY));
+        assertThat(lat).hasSize(2);
+        for (Map<String, Object> m : lat) {
+            assertThat(Json.num(m.get("count"))).isPositive();
+            assertThat(Json.num(m.get("p99"))).isGreaterThanOrEqualTo(Json.num(m.get("p50"))).isPositive();
+        }
+
+        Path doc = dir.resolve("benchmarks.md");
+        Report.write(dir, doc);
+        String md = Files.readString(doc);
+        assertThat(md).contains("## Targets", "## 1. Throughput", "## 2. Throughput in bursts",
+                "## 3. Latency", "## 4. Asynchronous", "## 5. Allocation", "JCTools MpscArrayQueue(1024)",
+                "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |");
+        assertThat(dir.resolve("benchmarks-throughput.png")).isNotEmptyFile();
+        assertThat(dir.resolve("benchmarks-latency.png")).isNotEmptyFile();
+    }
+
+    static void assertMoved(Report.Row r) {
+        assertThat(r).isNotNull();
+        assertThat(r.metric("pollsMade")).as(r.bench() + " " + r.subject() + " messages/us").isPositive();
+        assertThat(r.metric("gc.alloc.rate.norm")).as("-prof gc ran").isNotNaN();
+    }
+}

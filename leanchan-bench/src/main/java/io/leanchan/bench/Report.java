@@ -232,7 +232,7 @@ public final class Report {
         md.append("""
                 How to read this:
                 - `±` is JMH's 99.9% confidence half-width over the measurement iterations. With one fork and \
-                three iterations on 2 cores it is wide; a ratio between two subjects is only as good as both errors.
+                a few one-second iterations on 2 cores it is wide; a ratio between two subjects is only as good as both errors.
                 - Two producers and one consumer are 3 busy threads on 2 cores: the `2P1C` and `bursts 2P` \
                 benchmarks are oversubscribed, so they measure behaviour under preemption as much as the queue.
                 - Bounded peers run at capacity 1024 and are compared with leanchan bounded(1024); unbounded peers \

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>quick (default, what {@code bin/bench} runs): every benchmark and subject, 1 fork, 3 x 1 s warm-up,
- *       3 x 1 s measurement, all with {@code -prof gc}; the latency harness 2 s + 3 s per subject and kind.
+ *       5 x 1 s measurement, all with {@code -prof gc}; the latency harness 2 s + 3 s per subject and kind.
  *       About 10 minutes on 2 cores.</li>
  *   <li>smoke ({@code --smoke}, what {@code mvn verify} runs): every benchmark method once, one short
  *       iteration, no warm-up, a few subjects. It proves the benchmarks still run, not how fast.</li>

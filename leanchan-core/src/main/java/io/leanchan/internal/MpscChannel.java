@@ -319,6 +319,9 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 long c = lvC(null);
                 long occ = i - consumed(c);
                 int room = Math.min(b.length, capacity);
+                if (occ >= capacity) {
+                    return false; // full: no lock needed to say so
+                }
                 if (occ >= room || i >= INFLATE_AT || ((c & USED) == 0 && (occ + 1) * 2 >= room)) {
                     int r = slowOffer(null, p, m);
                     if (r == RETRY) {
@@ -327,6 +330,9 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                     return r == OK;
                 }
             } else if (i >= (long) LA.getOpaque(h, HL)) {
+                if (i - consumed(lvC(h)) >= capacity) {
+                    return false; // full: no lock needed to say so
+                }
                 int r = slowOffer(h, p, m);
                 if (r == RETRY) {
                     continue;
@@ -1230,19 +1236,19 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                     super.complete(null);
                     return true;
                 }
+                // PENDING before joining the list: from the moment a take can pop this node, it must be
+                // able to claim it; otherwise a pop while we were still CLAIMED would be lost.
                 Node n = new Node(this);
                 node = n;
+                state = PENDING;
                 ch.enqueueSender(n);
                 ch.markSendersWaiting();
-                state = PENDING;
-                // A take between the failed offer and SW made room without seeing SW: nobody will call us.
-                if (!ch.fullNow()) {
+                // A take between the failed offer and SW made room without seeing SW; a close may have woken
+                // the list before we joined it. Look again, but only by claiming ourselves back.
+                if ((!ch.fullNow() || ch.isClosed()) && STATE.compareAndSet(this, PENDING, CLAIMED)) {
                     ch.removeSender(n);
+                    STATE.setVolatile(this, PENDING);
                     continue;
-                }
-                if (ch.isClosed()) {
-                    ch.removeSender(n);
-                    continue; // close may have woken the list before we joined it
                 }
                 return true;
             }

@@ -1,0 +1,6 @@
+package io.leanchan.lab;
+
+/** Output formats. */
+public enum Format {
+    text, csv, json, markdown
+}

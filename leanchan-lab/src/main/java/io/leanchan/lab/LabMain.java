@@ -1,0 +1,555 @@
+package io.leanchan.lab;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** The footprint lab's command line. */
+@Command(name = "leanchan-lab", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+        versionProvider = LabMain.Version.class,
+        subcommands = {LabMain.ScenarioCommand.class},
+        description = {
+                "Measures the memory of leanchan channels and of JVM queue/channel peers: retained heap after create,"
+                        + " after a fill to capacity (without and with the messages) and after a drain, and bytes allocated"
+                        + " per message in steady state (one in flight) and in bursts.",
+                "",
+                "With no arguments: the seed study's grid (msg_size 8, 128, 1024 x capacity 1, 16, 1024) for every subject,"
+                        + " then the seed's own tokio numbers (QUOTED), then a verdict computed from the table.",
+                ""},
+        footer = {"",
+                "Method:",
+                "  Retained bytes are JOL sizes (org.openjdk.jol VM.sizeOf) summed over every object reachable from the",
+                "  subject's roots (for leanchan: channel, sender, receiver), walked like JOL's GraphLayout.",
+                "  Objects shared by every instance (static sentinels, singletons, the current thread) are excluded: they are",
+                "  found by identity as the objects also reachable from an independent second instance in the same state.",
+                "  A message of msg_size bytes is one byte[] whose whole object (header, length, data) is msg_size rounded up",
+                "  to the alignment, at least 16 bytes. Messages are excluded from every column but",
+                "  heap_after_fill_with_messages. heap_after_fill: after capacity messages were sent (for unbounded subjects",
+                "  'capacity' is how many the fill puts in); heap_after_drain: after that fill and a drain (receive until",
+                "  empty).",
+                "  alloc_per_msg_* come from com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes (what JMH's",
+                "  gc.alloc.rate.norm reports) with preallocated messages, so only the subject's own allocation counts, after a",
+                "  warm-up of at least 200,000 messages on the same instance. steady: send one, receive one; burst: fill to",
+                "  capacity, drain until empty, repeated. Each figure is the smallest of at least 3 windows of --ops/3 messages",
+                "  (more while the JIT is still settling). The same loop around a preallocated ring that allocates nothing gives",
+                "  the measuring overhead, which is subtracted. Each subject gets its own copy of the loop (a hidden class), so",
+                "  no subject's JIT profile depends on which subjects ran before.",
+                "  Everything runs on one thread; see docs/lab-method.md.",
+                "",
+                "Subjects: leanchan-bounded, leanchan-unbounded, ArrayBlockingQueue, LinkedBlockingQueue,",
+                "  ConcurrentLinkedQueue, LinkedTransferQueue, MpscArrayQueue, MpscChunkedArrayQueue, MpscGrowableArrayQueue,",
+                "  MpscUnboundedArrayQueue, MpscLinkedQueue, ManyToOneConcurrentArrayQueue, kotlinx-Channel,",
+                "  Disruptor-RingBuffer; or any java.util.Queue class name with a public (int) or no-arg constructor",
+                "  (e.g. --subjects java.util.ArrayDeque; add jars with --classpath). --list shows how each is built.",
+                "",
+                "Examples:",
+                "  leanchan-lab --format csv",
+                "  leanchan-lab --subjects leanchan-bounded,MpscArrayQueue --capacities 1,1024 --chart footprint.svg",
+                "  leanchan-lab --format markdown --chart docs/footprint.svg --out docs/footprint.md",
+                "  leanchan-lab --compact-headers --msg-sizes 24 --capacities 16,1024",
+                "  leanchan-lab scenario many-channels --count 10000",
+                "  leanchan-lab scenario per-connection",
+                "",
+                "Exit codes: 0 success, 1 a measurement failed, 2 bad arguments."})
+public final class LabMain implements Callable<Integer> {
+
+    /** A bad argument: one line, exit code 2. */
+    public static final class UsageError extends RuntimeException {
+        public UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /** Options every command takes. */
+    public static final class CommonOptions {
+        @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
+                description = "text (default), csv, json or markdown. csv prints the table only.")
+        Format format;
+
+        @Option(names = {"-s", "--subjects"}, split = ",", paramLabel = "NAME",
+                description = "Subjects to measure (comma-separated; default: all built-in). A fully qualified class name"
+                        + " measures that java.util.Queue.")
+        List<String> subjects;
+
+        @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the output to FILE instead of stdout.")
+        Path out;
+
+        @Option(names = "--classpath", paramLabel = "PATH",
+                description = "Extra jars or directories (separated by the platform's path separator) for Queue classes named in --subjects.")
+        String classpath;
+
+        @Option(names = "--jvm-flag", paramLabel = "FLAG",
+                description = "Run the measurement in a child JVM with this flag (repeatable), e.g. --jvm-flag=-XX:-UseCompressedOops.")
+        List<String> jvmFlags = new ArrayList<>();
+
+        @Option(names = "--compact-headers",
+                description = "Also measure in a child JVM with -XX:+UseCompactObjectHeaders (JDK 24+) and show what changes.")
+        boolean compactHeaders;
+
+        @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+        boolean quiet;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--msg-sizes", split = ",", paramLabel = "BYTES", defaultValue = "8,128,1024",
+            description = "Message sizes in bytes (default: ${DEFAULT-VALUE}).")
+    List<Integer> msgSizes;
+
+    @Option(names = "--capacities", split = ",", paramLabel = "N", defaultValue = "1,16,1024",
+            description = "Capacities (default: ${DEFAULT-VALUE}).")
+    List<Integer> capacities;
+
+    @Option(names = "--chart", paramLabel = "FILE.svg|FILE.png",
+            description = "Draw heap_after_create and heap_after_fill against capacity per subject (log scales).")
+    Path chart;
+
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "1000000",
+            description = "Messages per allocation figure, split into 3+ windows (default: ${DEFAULT-VALUE}).")
+    int ops;
+
+    @Option(names = "--list", description = "List the subjects and how each is built, then exit.")
+    boolean list;
+
+    @Option(names = "--child-json", hidden = true)
+    boolean childJson;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    List<String> rawArgs = List.of();
+
+    /** Entry point: the lab's output goes to stdout; anything a library prints goes to stderr. */
+    public static void main(String[] args) {
+        PrintStream realOut = System.out;
+        System.setOut(System.err);
+        int rc = run(args, realOut, System.err);
+        realOut.flush();
+        System.exit(rc);
+    }
+
+    /** Runs the lab with the given streams and returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        System.setProperty("java.awt.headless", "true");
+        LabMain main = new LabMain();
+        main.out = out;
+        main.err = err;
+        main.rawArgs = List.of(args);
+        CommandLine cl = new CommandLine(main);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("leanchan-lab: " + firstLine(ex.getMessage()) + " (see --help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, pr) -> {
+            if (ex instanceof UsageError) {
+                err.println("leanchan-lab: " + firstLine(ex.getMessage()));
+                return 2;
+            }
+            err.println("leanchan-lab: error: " + firstLine(String.valueOf(ex.getMessage() == null ? ex : ex.getMessage())));
+            if (Boolean.getBoolean("leanchan.lab.debug")) {
+                ex.printStackTrace(err);
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (list) {
+            return listSubjects();
+        }
+        validatePositive("--msg-sizes", msgSizes, "message size");
+        validatePositive("--capacities", capacities, "capacity");
+        if (ops < 1) {
+            throw new UsageError("--ops must be at least 1, was " + ops);
+        }
+        if (chart != null) {
+            String n = chart.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!n.endsWith(".svg") && !n.endsWith(".png")) {
+                throw new UsageError("--chart must name a .svg or .png file, was '" + chart + "'");
+            }
+        }
+        List<Subject> subjects = resolveSubjects(common);
+        if (!common.jvmFlags.isEmpty()) {
+            return ChildJvm.passthrough(common.jvmFlags, withoutJvmFlags(rawArgs));
+        }
+        if (common.compactHeaders) {
+            ChildJvm.checkCompactHeadersSupported();
+        }
+        Progress progress = new Progress(err, !common.quiet);
+        GridReport report = GridReport.measure(subjects, dedupe(msgSizes), dedupe(capacities), ops, progress);
+        if (childJson) {
+            out.print(Json.write(report.toMap()));
+            return 0;
+        }
+        if (common.compactHeaders) {
+            List<String> childArgs = new ArrayList<>(List.of("--child-json",
+                    "--subjects", String.join(",", report.subjects.stream().map(GridReport.SubjectInfo::name).toList()),
+                    "--msg-sizes", joinInts(report.msgSizes), "--capacities", joinInts(report.capacities),
+                    "--ops", String.valueOf(ops)));
+            if (common.classpath != null) {
+                childArgs.add("--classpath");
+                childArgs.add(common.classpath);
+            }
+            if (common.quiet) {
+                childArgs.add("--quiet");
+            }
+            if (!common.quiet) {
+                err.println("leanchan-lab: measuring again in a child JVM with " + ChildJvm.COMPACT_HEADERS);
+            }
+            String json = ChildJvm.capture(List.of(ChildJvm.COMPACT_HEADERS), childArgs);
+            report.compact = GridReport.fromMap(asMap(Json.parse(json)));
+        }
+        String chartRef = null;
+        if (chart != null) {
+            Chart.write(report, chart);
+            chartRef = chartReference(chart, common.out);
+            if (!common.quiet) {
+                err.println("leanchan-lab: wrote chart " + chart);
+            }
+        }
+        String text = GridFormat.format(report, common.format, chartRef);
+        if (common.format == Format.markdown) {
+            text = "# Footprint: leanchan vs JVM queues and channels\n\n"
+                    + "Generated by `bin/leanchan-lab " + String.join(" ", rawArgs) + "` on " + LocalDate.now()
+                    + ". Every number below comes from that run except the tokio figures, which are QUOTED from the seed study.\n\n"
+                    + text;
+        }
+        emit(common, text, out, err);
+        return 0;
+    }
+
+    static String joinInts(List<Integer> l) {
+        return String.join(",", l.stream().map(String::valueOf).toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    static java.util.Map<String, Object> asMap(Object o) {
+        if (!(o instanceof java.util.Map)) {
+            throw new IllegalStateException("the child JVM did not print a JSON object");
+        }
+        return (java.util.Map<String, Object>) o;
+    }
+
+    /** The chart as the output file should refer to it: relative to the output's directory when there is one. */
+    static String chartReference(Path chart, Path out) {
+        if (out == null) {
+            return chart.toString();
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        try {
+            return dir.relativize(chart.toAbsolutePath()).toString().replace(File.separatorChar, '/');
+        } catch (IllegalArgumentException e) {
+            return chart.toAbsolutePath().toString();
+        }
+    }
+
+    /** The marker after which a markdown --out file keeps what a person wrote by hand. */
+    public static final String HAND_WRITTEN_MARKER = "<!-- leanchan-lab: end of generated part; text below is kept on regeneration -->";
+
+    static void emit(CommonOptions common, String text, PrintStream out, PrintStream err) throws IOException {
+        if (common.out == null) {
+            out.print(text);
+            out.flush();
+            return;
+        }
+        Path file = common.out;
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        if (common.format == Format.markdown) {
+            String tail = "";
+            if (Files.exists(file)) {
+                String old = Files.readString(file, StandardCharsets.UTF_8);
+                int at = old.indexOf(HAND_WRITTEN_MARKER);
+                if (at >= 0) {
+                    tail = old.substring(at + HAND_WRITTEN_MARKER.length());
+                }
+            }
+            text = text + "\n" + HAND_WRITTEN_MARKER + tail;
+            if (!text.endsWith("\n")) {
+                text += "\n";
+            }
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        if (!common.quiet) {
+            err.println("leanchan-lab: wrote " + file);
+        }
+    }
+
+    static List<Integer> dedupe(List<Integer> l) {
+        return new ArrayList<>(new LinkedHashSet<>(l));
+    }
+
+    static void validatePositive(String option, List<Integer> values, String what) {
+        if (values == null || values.isEmpty()) {
+            throw new UsageError(option + " needs at least one value");
+        }
+        for (int v : values) {
+            if (v < 1) {
+                throw new UsageError(what + " must be at least 1, was " + v + " (" + option + ")");
+            }
+        }
+    }
+
+    /** The raw arguments without --jvm-flag and --compact-headers (which the parent handles). */
+    static List<String> withoutJvmFlags(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--jvm-flag")) {
+                i++;
+            } else if (!a.startsWith("--jvm-flag=")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    static ClassLoader loader(CommonOptions common) {
+        ClassLoader parent = LabMain.class.getClassLoader();
+        if (common.classpath == null || common.classpath.isBlank()) {
+            return parent;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String p : common.classpath.split(File.pathSeparator)) {
+            if (p.isBlank()) {
+                continue;
+            }
+            File f = new File(p);
+            if (!f.exists()) {
+                throw new UsageError("--classpath entry does not exist: " + p);
+            }
+            try {
+                urls.add(f.toURI().toURL());
+            } catch (MalformedURLException e) {
+                throw new UsageError("--classpath entry is not a valid path: " + p);
+            }
+        }
+        return new URLClassLoader(urls.toArray(new URL[0]), parent);
+    }
+
+    static List<Subject> resolveSubjects(CommonOptions common) {
+        return resolveSubjects(common, Subjects.builtIn());
+    }
+
+    static List<Subject> resolveSubjects(CommonOptions common, List<Subject> defaults) {
+        if (common.subjects == null || common.subjects.isEmpty()) {
+            return defaults;
+        }
+        ClassLoader loader = loader(common);
+        List<Subject> out = new ArrayList<>();
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        for (String name : common.subjects) {
+            String n = name.strip();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (n.equalsIgnoreCase("all")) {
+                for (Subject s : Subjects.builtIn()) {
+                    if (seen.add(s.name())) {
+                        out.add(s);
+                    }
+                }
+                continue;
+            }
+            try {
+                Subject s = Subjects.resolve(n, loader);
+                if (seen.add(s.name())) {
+                    out.add(s);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UsageError("--subjects named no subject");
+        }
+        return out;
+    }
+
+    int listSubjects() {
+        Table t = new Table(List.of("subject", "bounded", "built as (capacity 1024)"));
+        for (Subject s : resolveSubjects(common)) {
+            t.row(List.of(s.name(), s.bounded() ? "yes" : "no", s.config(1024)));
+        }
+        out.print(common.format == Format.csv ? t.csv() : common.format == Format.markdown ? t.markdown() : t.text());
+        return 0;
+    }
+
+    /** Prints the lab's and the measured libraries' versions. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            List<String> l = new ArrayList<>();
+            l.add("leanchan-lab " + GridReport.libraryVersions().get("leanchan-core"));
+            GridReport.libraryVersions().forEach((k, v) -> l.add("  " + k + " " + v));
+            l.add("  java " + Runtime.version());
+            return l.toArray(new String[0]);
+        }
+    }
+
+    @Command(name = "scenario", mixinStandardHelpOptions = true,
+            description = "Scenarios from the seed study.",
+            subcommands = {ManyChannels.class, PerConnection.class})
+    static final class ScenarioCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels or per-connection");
+        }
+    }
+
+    abstract static class ScenarioBase implements Callable<Integer> {
+        @Mixin
+        CommonOptions common = new CommonOptions();
+
+        @CommandLine.ParentCommand
+        ScenarioCommand parent;
+
+        LabMain root() {
+            return (LabMain) parent.spec.parent().userObject();
+        }
+
+        abstract ScenarioReport measure(List<Subject> subjects, Progress progress);
+
+        abstract void validate();
+
+        List<Subject> defaults() {
+            return Subjects.builtIn();
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            validate();
+            List<Subject> subjects = resolveSubjects(common, defaults());
+            LabMain main = root();
+            List<String> flags = new ArrayList<>(common.jvmFlags);
+            if (common.compactHeaders) {
+                ChildJvm.checkCompactHeadersSupported();
+                flags.add(ChildJvm.COMPACT_HEADERS);
+            }
+            if (!flags.isEmpty()) {
+                List<String> args = new ArrayList<>(withoutJvmFlags(main.rawArgs));
+                args.remove("--compact-headers");
+                return ChildJvm.passthrough(flags, args);
+            }
+            ScenarioReport r = measure(subjects, new Progress(main.err, !common.quiet));
+            emit(common, r.format(common.format), main.out, main.err);
+            return 0;
+        }
+
+        static void positive(String option, int v) {
+            if (v < 1) {
+                throw new UsageError(option + " must be at least 1, was " + v);
+            }
+        }
+    }
+
+    @Command(name = "many-channels", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+            description = {"N channels (default 10,000), capacity 16, each holding one 24-byte message: bytes per channel and"
+                    + " in total, per subject (the seed's thousands of per-service health channels)."})
+    static final class ManyChannels extends ScenarioBase {
+        @Option(names = {"-n", "--count"}, defaultValue = "10000", description = "Channels (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--capacity", defaultValue = "16", description = "Capacity of each channel (default: ${DEFAULT-VALUE}).")
+        int capacity;
+
+        @Option(names = "--msg-size", defaultValue = "24", description = "Message size in bytes (default: ${DEFAULT-VALUE}).")
+        int msgSize;
+
+        @Override
+        void validate() {
+            positive("--count", count);
+            positive("--capacity", capacity);
+            positive("--msg-size", msgSize);
+        }
+
+        @Override
+        ScenarioReport measure(List<Subject> subjects, Progress progress) {
+            return Scenarios.manyChannels(subjects, count, capacity, msgSize, progress);
+        }
+    }
+
+    @Command(name = "per-connection", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
+            description = {"N connections (default 10,000), each an 8 KB read buffer plus a request-dispatch channel that has"
+                    + " carried 64 requests of 250 B and been drained: bytes per connection and the channel's share"
+                    + " (the seed's hyper case)."})
+    static final class PerConnection extends ScenarioBase {
+        @Option(names = {"-n", "--count"}, defaultValue = "10000", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--requests", defaultValue = "64", description = "Requests each channel carried (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--request-size", defaultValue = "250", description = "Request size in bytes (default: ${DEFAULT-VALUE}).")
+        int requestSize;
+
+        @Option(names = "--in-flight", defaultValue = "1",
+                description = "Requests sent before they are received, per round (default: ${DEFAULT-VALUE}).")
+        int inFlight;
+
+        @Option(names = "--capacity", defaultValue = "64",
+                description = "Capacity for bounded subjects (default: ${DEFAULT-VALUE}); unbounded subjects stay unbounded.")
+        int capacity;
+
+        @Option(names = "--buffer", defaultValue = "8192", description = "Read buffer bytes (default: ${DEFAULT-VALUE}).")
+        int buffer;
+
+        @Override
+        void validate() {
+            positive("--count", count);
+            positive("--requests", requests);
+            positive("--request-size", requestSize);
+            positive("--in-flight", inFlight);
+            positive("--capacity", capacity);
+            positive("--buffer", buffer);
+            if (inFlight > capacity) {
+                throw new UsageError("--in-flight (" + inFlight + ") cannot exceed --capacity (" + capacity + ")");
+            }
+        }
+
+        @Override
+        ScenarioReport measure(List<Subject> subjects, Progress progress) {
+            return Scenarios.perConnection(subjects, count, requests, requestSize, inFlight, capacity, buffer, progress);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.leanchan.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every output format parses back to the measured rows. */
+class FormatsTest {
+
+    static GridReport report;
+
+    @BeforeAll
+    static void measure() {
+        List<Subject> subjects = List.of(Subjects.resolve("leanchan-bounded", null), Subjects.resolve("LinkedBlockingQueue", null),
+                Subjects.resolve("ConcurrentLinkedQueue", null));
+        report = GridReport.measure(subjects, List.of(8, 128), List.of(1, 16), 20_000, Progress.none());
+        assertThat(report.rows).hasSize(12);
+    }
+
+    static List<String> values(Row r) {
+        List<String> out = new ArrayList<>();
+        for (Object v : r.values()) {
+            out.add(v instanceof Double d ? Json.number(d) : String.valueOf(v));
+        }
+        return out;
+    }
+
+    @Test
+    void csvHasTheHeaderAndOneRowPerCell() {
+        String csv = GridFormat.csv(report);
+        List<String> lines = csv.lines().toList();
+        assertThat(lines.get(0)).isEqualTo("subject,msg_size,capacity,heap_after_create,heap_after_fill,"
+                + "heap_after_fill_with_messages,heap_after_drain,alloc_per_msg_steady,alloc_per_msg_burst");
+        assertThat(lines).hasSize(1 + report.rows.size());
+        for (int i = 0; i < report.rows.size(); i++) {
+            Row r = report.rows.get(i);
+            String[] cells = lines.get(i + 1).split(",", -1);
+            assertThat(cells).hasSize(9);
+            assertThat(List.of(cells)).isEqualTo(values(r));
+            assertThat(Double.parseDouble(cells[7])).isEqualTo(r.allocPerMsgSteady());
+        }
+    }
+
+    @Test
+    void jsonParsesBackWithAnIndependentParser() throws Exception {
+        String json = GridFormat.json(report, "chart.svg");
+        JsonNode root = new ObjectMapper().readTree(json);
+        assertThat(root.get("jvm").get("compressed_oops").asText()).isIn("on", "off");
+        assertThat(root.get("jvm").get("object_header_bytes").asInt()).isPositive();
+        assertThat(root.get("libraries").get("jctools-core").asText()).isEqualTo("4.0.5");
+        assertThat(root.get("rows")).hasSize(report.rows.size());
+        for (int i = 0; i < report.rows.size(); i++) {
+            Row r = report.rows.get(i);
+            JsonNode n = root.get("rows").get(i);
+            assertThat(n.get("subject").asText()).isEqualTo(r.subject());
+            assertThat(n.get("msg_size").asInt()).isEqualTo(r.msgSize());
+            assertThat(n.get("capacity").asInt()).isEqualTo(r.capacity());
+            assertThat(n.get("heap_after_create").asLong()).isEqualTo(r.heapAfterCreate());
+            assertThat(n.get("heap_after_fill").asLong()).isEqualTo(r.heapAfterFill());
+            assertThat(n.get("heap_after_fill_with_messages").asLong()).isEqualTo(r.heapAfterFillWithMessages());
+            assertThat(n.get("heap_after_drain").asLong()).isEqualTo(r.heapAfterDrain());
+            assertThat(n.get("alloc_per_msg_steady").asDouble()).isEqualTo(r.allocPerMsgSteady());
+            assertThat(n.get("alloc_per_msg_burst").asDouble()).isEqualTo(r.allocPerMsgBurst());
+        }
+        assertThat(root.get("seed_quoted").get("label").asText()).contains("QUOTED");
+        assertThat(root.get("seed_quoted").get("rows")).hasSize(9);
+        assertThat(root.get("seed_quoted").get("rows").get(2).get("heap_after_fill").asLong()).isEqualTo(9728);
+        assertThat(root.get("verdict").asText()).contains("smallest idle");
+        assertThat(root.get("chart").asText()).isEqualTo("chart.svg");
+    }
+
+    @Test
+    void jsonRoundTripsThroughTheLabsOwnReader() {
+        @SuppressWarnings("unchecked")
+        GridReport back = GridReport.fromMap((Map<String, Object>) Json.parse(GridFormat.json(report, null)));
+        assertThat(back.rows).isEqualTo(report.rows);
+        assertThat(back.jvm).isEqualTo(report.jvm);
+        assertThat(back.subjects).isEqualTo(report.subjects);
+        assertThat(back.messageObjectSizes).isEqualTo(report.messageObjectSizes);
+    }
+
+    @Test
+    void markdownTablesParseBack() {
+        String md = GridFormat.markdown(report, "footprint.svg");
+        List<String> lines = md.lines().toList();
+        int header = lines.indexOf("| " + String.join(" | ", Row.COLUMNS) + " |");
+        assertThat(header).isNotNegative();
+        assertThat(lines.get(header + 1)).matches("\\|(---:?\\|)+");
+        for (int i = 0; i < report.rows.size(); i++) {
+            String line = lines.get(header + 2 + i);
+            List<String> cells = new ArrayList<>();
+            for (String c : line.substring(1, line.length() - 1).split("\\|")) {
+                cells.add(c.strip());
+            }
+            assertThat(cells).isEqualTo(values(report.rows.get(i)));
+        }
+        assertThat(lines.get(header + 2 + report.rows.size())).isEmpty();
+        assertThat(md).contains("QUOTED", "![heap after create and after fill against capacity](footprint.svg)",
+                "| 8 | 1024 | 800 | 9728 |");
+    }
+
+    @Test
+    void textIsAnAlignedTable() {
+        String text = GridFormat.text(report, null);
+        List<String> lines = text.lines().toList();
+        int header = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("subject ") && lines.get(i).contains("alloc_per_msg_burst")) {
+                header = i;
+            }
+        }
+        assertThat(header).isNotNegative();
+        int end = lines.get(header).length();
+        for (int i = 1; i <= report.rows.size(); i++) {
+            String row = lines.get(header + i);
+            assertThat(row).hasSize(end); // numbers are right-aligned to the header's last column
+            assertThat(row.strip().split("\\s+")).containsExactlyElementsOf(values(report.rows.get(i - 1)));
+        }
+        assertThat(text).contains("JVM: ", "compressed oops", "object header", "alignment", "Libraries:",
+                "jctools-core 4.0.5", "QUOTED", "Verdict: ");
+    }
+
+    @Test
+    void outWritesTheFileAndKeepsTheHandWrittenTail(@TempDir Path dir) throws Exception {
+        Path md = dir.resolve("docs/footprint.md");
+        String[] args = {"--subjects", "ArrayBlockingQueue", "--msg-sizes", "8", "--capacities", "16", "--ops", "20000",
+                "--format", "markdown", "--out", md.toString(), "-q"};
+        Lab.Result r = Lab.run(args);
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        String first = Files.readString(md);
+        assertThat(first).startsWith("# Footprint").contains(LabMain.HAND_WRITTEN_MARKER);
+        Files.writeString(md, first + "\nMy reading.\n");
+        assertThat(Lab.run(args).rc()).isZero();
+        String second = Files.readString(md);
+        assertThat(second.substring(second.indexOf(LabMain.HAND_WRITTEN_MARKER) + LabMain.HAND_WRITTEN_MARKER.length()))
+                .isEqualTo("\n\nMy reading.\n");
+        assertThat(second.indexOf(LabMain.HAND_WRITTEN_MARKER)).isEqualTo(second.lastIndexOf(LabMain.HAND_WRITTEN_MARKER));
+    }
+}

@@ -1,0 +1,135 @@
+package io.leanchan.lab;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jol.info.GraphLayout;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The method read on subjects whose cost is known by construction. */
+class MethodExactnessTest {
+
+    static Subject named(String name) {
+        return Subjects.resolve(name, MethodExactnessTest.class.getClassLoader());
+    }
+
+    static long align(long v) {
+        long a = Jol.vm().objectAlignment();
+        return (v + a - 1) / a * a;
+    }
+
+    @Test
+    void arrayBlockingQueueCreateFillAndDrainAreEqual() {
+        Measurer.Heap h = Measurer.heap(named("ArrayBlockingQueue"), 24, 1024);
+        assertThat(h.held()).isEqualTo(1024);
+        assertThat(h.fill()).isEqualTo(h.create());
+        assertThat(h.drain()).isEqualTo(h.create());
+        // The fill's messages are exactly the difference between the with-messages column and the fill column.
+        assertThat(h.fillWithMessages() - h.fill()).isEqualTo(1024L * 24);
+        // And the create figure is JOL's own total for a fresh queue (ABQ reaches no shared object when idle).
+        assertThat(h.create()).isEqualTo(GraphLayout.parseInstance(new ArrayBlockingQueue<>(1024)).totalSize());
+    }
+
+    @Test
+    void linkedBlockingQueueGrowsByOneNodePerMessage() {
+        JvmInfo jvm = JvmInfo.current();
+        long node = align(jvm.objectHeader() + 2L * jvm.referenceSize()); // item, next: 24 B with compressed oops
+        for (int cap : new int[]{1, 16, 1024}) {
+            Measurer.Heap h = Measurer.heap(named("LinkedBlockingQueue"), 24, cap);
+            assertThat(h.fill() - h.create()).as("capacity %d", cap).isEqualTo(cap * node);
+            assertThat(h.drain()).isEqualTo(h.create());
+        }
+        if (jvm.referenceSize() == 4 && jvm.objectHeader() == 12) {
+            assertThat(node).isEqualTo(24);
+        }
+    }
+
+    @Test
+    void aSubjectThatAllocatesKBytesPerMessageReadsK() {
+        Measurer m = new Measurer(60_000);
+        for (int words : new int[]{0, 4, 13}) {
+            long k = Jol.vm().sizeOf(new long[words]); // 16, 48, 120 with 16-byte array headers
+            Subject s = Subjects.queue("alloc-" + words, true, c -> new TestQueues.AllocatingRing(c, words), c -> "test");
+            assertThat(m.steadyAllocPerMessage(s, 16, 24)).as("steady, %d words", words).isCloseTo(k, within(0.05));
+            assertThat(m.burstAllocPerMessage(s, 16, 24)).as("burst, %d words", words).isCloseTo(k, within(0.05));
+        }
+        Subject none = Subjects.queue("alloc-none", true, c -> new TestQueues.AllocatingRing(c, -1), c -> "test");
+        assertThat(m.steadyAllocPerMessage(none, 16, 24)).isCloseTo(0, within(0.05));
+        assertThat(m.burstAllocPerMessage(none, 16, 24)).isCloseTo(0, within(0.05));
+        assertThat(m.maxOverheadBytes()).isLessThan(4096);
+    }
+
+    @Test
+    void objectsSharedByEveryInstanceAreExcluded() {
+        Subject s = Subjects.queue("sentinel", true, TestQueues.SentinelQueue::new, c -> "test");
+        Measurer.Heap h = Measurer.heap(s, 24, 8);
+        TestQueues.SentinelQueue fresh = new TestQueues.SentinelQueue(8);
+        long own = Jol.vm().sizeOf(fresh) + Jol.vm().sizeOf(fresh.slots) + Jol.vm().sizeOf(fresh.own);
+        long sentinel = Jol.vm().sizeOf(TestQueues.SentinelQueue.SENTINEL);
+        assertThat(h.create()).isEqualTo(own);
+        assertThat(h.fill()).isEqualTo(own);
+        // JOL alone counts the sentinel too: that is what the exclusion removes.
+        assertThat(GraphLayout.parseInstance(fresh).totalSize()).isEqualTo(own + sentinel);
+    }
+
+    @Test
+    void leanchanSharedEmptyArrayIsExcludedAndCountedByJolAlone() {
+        Subject s = named("leanchan-bounded");
+        Subject.Instance x = s.create(1024);
+        long jol = GraphLayout.parseInstance(x.roots()).totalSize();
+        Measurer.Heap h = Measurer.heap(s, 24, 1024);
+        assertThat(jol - h.create()).as("the shared EMPTY array: an empty Object[]").isEqualTo(Jol.vm().sizeOf(new Object[0]));
+    }
+
+    @Test
+    void walkerAgreesWithJolGraphLayout() {
+        for (Subject s : Subjects.builtIn()) {
+            Subject.Instance x = s.create(16);
+            for (Object m : Messages.make(24, 8)) {
+                x.offer(m);
+            }
+            assertThat(HeapWalker.walk(x.roots()).totalSize()).as(s.name())
+                    .isEqualTo(GraphLayout.parseInstance(x.roots()).totalSize());
+        }
+        LinkedBlockingQueue<Object> q = new LinkedBlockingQueue<>();
+        q.add(new byte[10]);
+        assertThat(HeapWalker.walk(q).totalSize()).isEqualTo(GraphLayout.parseInstance(q).totalSize());
+    }
+
+    @Test
+    void messagesAreOneObjectOfMsgSizeBytes() {
+        int[][] expected = {{1, 16}, {8, 16}, {16, 16}, {24, 24}, {25, 32}, {128, 128}, {250, 256}, {1024, 1024}};
+        for (int[] e : expected) {
+            assertThat(Messages.objectSize(e[0])).as("msg_size %d", e[0]).isEqualTo(e[1]);
+            Object[] msgs = Messages.make(e[0], 3);
+            assertThat(msgs).hasSize(3).doesNotContainNull();
+            for (Object m : msgs) {
+                assertThat(Jol.vm().sizeOf(m)).isEqualTo(e[1]);
+            }
+            assertThat(msgs[0]).isNotSameAs(msgs[1]);
+        }
+    }
+
+    @Test
+    void leanchanFiguresAreSane() {
+        Measurer m = new Measurer(200_000);
+        Subject bounded = named("leanchan-bounded");
+        Measurer.Heap h = Measurer.heap(bounded, 24, 1024);
+        assertThat(h.create()).isLessThanOrEqualTo(96);
+        assertThat(h.held()).isEqualTo(1024);
+        // One reference per held message plus one array header: ~4 B per message with compressed oops.
+        long ref = JvmInfo.current().referenceSize();
+        assertThat(h.fill()).isLessThanOrEqualTo(h.create() + align(Jol.vm().sizeOf(new Object[0]) + 1024 * ref));
+        assertThat(h.fillWithMessages() - h.fill()).isEqualTo(1024 * 24);
+        assertThat(h.drain()).as("memory given back after a drain").isLessThanOrEqualTo(96);
+        assertThat(m.steadyAllocPerMessage(bounded, 1024, 24)).as("steady garbage").isLessThan(0.5);
+        assertThat(m.burstAllocPerMessage(bounded, 1024, 24)).as("burst garbage").isLessThan(0.5);
+
+        Measurer.Heap u = Measurer.heap(named("leanchan-unbounded"), 24, 1024);
+        assertThat(u.create()).isLessThanOrEqualTo(96);
+        assertThat(u.drain()).isLessThanOrEqualTo(96);
+    }
+}

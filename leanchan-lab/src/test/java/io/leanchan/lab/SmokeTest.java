@@ -1,0 +1,56 @@
+package io.leanchan.lab;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The default grid, every subject, through the command line (fewer messages per allocation figure than the default). */
+class SmokeTest {
+
+    @Test
+    void defaultGridForEverySubjectAsCsv() {
+        Lab.Result r = Lab.run("--format", "csv", "--ops", "30000");
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("Exception");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("subject,msg_size,capacity,heap_after_create,heap_after_fill");
+        List<String> subjects = Subjects.names();
+        assertThat(subjects).hasSize(14);
+        assertThat(lines).hasSize(1 + subjects.size() * 9);
+        Set<String> cells = new HashSet<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            assertThat(c).hasSize(9);
+            cells.add(c[0] + "/" + c[1] + "/" + c[2]);
+            long create = Long.parseLong(c[3]);
+            long fill = Long.parseLong(c[4]);
+            long withMessages = Long.parseLong(c[5]);
+            assertThat(create).as(line).isPositive();
+            assertThat(fill).as(line).isGreaterThanOrEqualTo(create);
+            long msg = Messages.objectSize(Integer.parseInt(c[1]));
+            assertThat(withMessages - fill).as(line).isEqualTo(msg * Integer.parseInt(c[2]));
+            assertThat(Double.parseDouble(c[7])).as(line).isGreaterThanOrEqualTo(0);
+        }
+        for (String s : subjects) {
+            for (int m : new int[]{8, 128, 1024}) {
+                for (int cap : new int[]{1, 16, 1024}) {
+                    assertThat(cells).contains(s + "/" + m + "/" + cap);
+                }
+            }
+        }
+    }
+
+    @Test
+    void textOutputHasTheTableTheSeedAndAVerdict() {
+        Lab.Result r = Lab.run("--subjects", "leanchan-bounded,MpscArrayQueue,kotlinx-Channel,Disruptor-RingBuffer",
+                "--ops", "20000", "-q");
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out()).contains("heap_after_create", "alloc_per_msg_burst", "tokio heap_after_create (QUOTED)",
+                "33312", "Verdict: At capacity 1,024");
+        assertThat(r.err()).isEmpty();
+    }
+}

@@ -228,7 +228,9 @@ public final class Report {
                     .append(Json.at(any.json(), "measurementTime")).append(" measurement, `-prof gc` on every run |\n");
         }
         md.append("| load average before / after | ").append(env.getOrDefault("loadBefore", "?")).append(" / ")
-                .append(env.getOrDefault("loadAfter", "?")).append(" |\n\n");
+                .append(env.getOrDefault("loadAfter", "?")).append(" |\n");
+        md.append("| 1-minute load as each part started | ").append(env.getOrDefault("loads", "?")).append(" |\n");
+        md.append("| nice value of the run | ").append(env.getOrDefault("nice", "?")).append(" |\n\n");
         md.append("""
                 How to read this:
                 - `±` is JMH's 99.9% confidence half-width over the measurement iterations. With one fork and \

@@ -45,6 +45,9 @@ public final class Suite {
     static final String LATENCY = "latency.jsonl";
     static final String ENV = "env.json";
 
+    /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
+    static final List<String> LOADS = new ArrayList<>();
+
     private Suite() {
     }
 
@@ -83,6 +86,7 @@ public final class Suite {
         }
         Instant start = Instant.now();
         String loadBefore = loadAverage();
+        LOADS.clear();
 
         String all = names(Subject.values());
         String blocking = names(BlockingSubject.values());
@@ -109,9 +113,10 @@ public final class Suite {
         Instant end = Instant.now();
         String env = String.format(Locale.ROOT,
                 "{\"mode\":%s,\"start\":%s,\"end\":%s,\"seconds\":%d,\"loadBefore\":%s,\"loadAfter\":%s,"
-                        + "\"cpu\":%s,\"cores\":%d,\"os\":%s,\"git\":%s,\"command\":%s}",
+                        + "\"loads\":%s,\"nice\":%s,\"cpu\":%s,\"cores\":%d,\"os\":%s,\"git\":%s,\"command\":%s}",
                 Json.quote(cfg.smoke() ? "smoke" : "quick"), Json.quote(start.toString()), Json.quote(end.toString()),
                 Duration.between(start, end).toSeconds(), Json.quote(loadBefore), Json.quote(loadAverage()),
+                Json.quote(String.join("; ", LOADS)), Json.quote(nice()),
                 Json.quote(cpuModel()), Runtime.getRuntime().availableProcessors(),
                 Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch")),
@@ -126,6 +131,7 @@ public final class Suite {
 
     /** One JMH run of the benchmarks matching {@code include}, with {@code -prof gc}, appended to {@code file}. */
     static void jmh(Config cfg, String include, String file, String subjects) throws RunnerException, IOException {
+        LOADS.add(file.replace(".json", "") + " " + loadAverage().split(" ")[0]);
         Path out = cfg.results().resolve(file);
         Path part = cfg.results().resolve(file + ".part");
         ChainedOptionsBuilder b = new OptionsBuilder()
@@ -168,6 +174,7 @@ public final class Suite {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         Path out = cfg.results().resolve(LATENCY);
+        LOADS.add("LatencyHarness " + loadAverage().split(" ")[0]);
         for (BlockingSubject s : subjects) {
             for (String kind : List.of("platform", "virtual")) {
                 List<String> cmd = List.of(java, "-Xms1g", "-Xmx1g", "-cp", cp, LatencyHarness.class.getName(),
@@ -189,6 +196,17 @@ public final class Suite {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** This process's nice value (Linux), or "unknown". */
+    static String nice() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return f[16]; // field 19 of stat; f[0] is field 3
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

@@ -1146,6 +1146,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 } else if (s == CLAIMED) {
                     spins = backoff(spins);
                 } else {
+                    // DONE: the result is being written (no user code runs in between); Future.cancel promises
+                    // isDone() once it returns, so wait for it.
+                    while (!isDone()) {
+                        Thread.onSpinWait();
+                    }
                     return false;
                 }
             }
@@ -1268,6 +1273,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 } else if (s == CLAIMED) {
                     spins = backoff(spins);
                 } else {
+                    // DONE: the result is being written (no user code runs in between); Future.cancel promises
+                    // isDone() once it returns, so wait for it.
+                    while (!isDone()) {
+                        Thread.onSpinWait();
+                    }
                     return false;
                 }
             }

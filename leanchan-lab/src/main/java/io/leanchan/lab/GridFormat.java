@@ -106,7 +106,7 @@ public final class GridFormat {
                 + " objects also reachable from an independent second instance (shared by every instance) excluded.");
         l.add("Allocation: ThreadMXBean bytes per message (to 0.01 B) after a warm-up of at least 200,000 messages on the"
                 + " same instance, messages preallocated; steady = send one, receive one; burst = fill to capacity, drain until"
-                + " empty, repeated; 3 windows of " + n(r.ops / 3) + "+ messages each, the smallest counts; the measuring loop's"
+                + " empty, repeated; the smallest of at least 3 windows of " + n(r.ops / 3) + "+ messages (more while the JIT settles); the measuring loop's"
                 + " own allocation (" + r.loopOverheadBytes + " B per window at most) subtracted.");
         return l;
     }

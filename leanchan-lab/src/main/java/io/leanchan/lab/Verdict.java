@@ -54,7 +54,7 @@ public final class Verdict {
                 .append(n(minFill)).append(" B holding ").append(n(cap)).append(" messages, ")
                 .append(String.format(Locale.ROOT, "%.1f", minFill / (double) cap)).append(" B per held message)");
         String lean = leanchanName(at);
-        if (lean != null && !idle.contains(lean) && !full.contains(lean)) {
+        if (lean != null && (!idle.contains(lean) || !full.contains(lean))) {
             Row l = find(at, lean);
             sb.append("; ").append(lean).append(" holds ").append(n(l.heapAfterCreate())).append(" B idle and ")
                     .append(n(l.heapAfterFill())).append(" B full");
@@ -72,7 +72,7 @@ public final class Verdict {
             } else if (kept <= grew / 20) {
                 giveBack.add(x.subject());
             } else {
-                keep.add(x.subject() + " (keeps " + n(kept) + " B)");
+                keep.add(x.subject() + " (" + n(kept) + " B)");
             }
         }
         sb.append("After filling and draining, ");
@@ -83,7 +83,8 @@ public final class Verdict {
             sb.append("no subject gives memory back");
         }
         if (!keep.isEmpty()) {
-            sb.append("; ").append(join(keep)).append(keep.size() == 1 ? " keeps" : " keep").append(" part of what the burst grew");
+            sb.append("; ").append(join(keep)).append(keep.size() == 1 ? " keeps" : " keep")
+                    .append(" part of what the fill added (bytes above heap_after_create after the drain)");
         }
         if (!upfront.isEmpty()) {
             sb.append("; ").append(join(upfront)).append(upfront.size() == 1 ? " does" : " do")

@@ -278,6 +278,15 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         return (c & ~GEN) | ((c + (1L << GEN_SHIFT)) & GEN);
     }
 
+    /**
+     * The slot of message {@code i} in a ring of {@code len > 0} slots: a mask for the power-of-two lengths
+     * that capped rings usually have (bounded(16), bounded(1024), ...), a 64-bit remainder otherwise.
+     */
+    static int slot(long i, int len) {
+        int mask = len - 1;
+        return (len & mask) == 0 ? (int) i & mask : (int) (i % len);
+    }
+
     private static int backoff(int spins) {
         if (spins < 128) {
             Thread.onSpinWait();
@@ -340,7 +349,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 return r == OK;
             }
             if (casP(h, p, p + PSTEP)) {
-                OA.setRelease(b, (int) (i % b.length), m);
+                OA.setRelease(b, slot(i, b.length), m);
                 signalReceiver();
                 return true;
             }
@@ -383,7 +392,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 long limit = used ? consumedIndex + room : consumedIndex + Math.max(1, room >>> 1);
                 LA.setOpaque(h, HL, Math.min(limit, REBASE_AT));
             }
-            OA.setRelease(b, (int) (i % len), m);
+            OA.setRelease(b, slot(i, len), m);
             soP(h, (i + 1) << PSHIFT);
             signalReceiver();
             return OK;
@@ -768,7 +777,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
             int off = 0;
             Object e = null;
             if (len != 0) {
-                off = (int) (ci % len);
+                off = slot(ci, len);
                 e = OA.getAcquire(b, off);
             }
             if (e == null) {

@@ -1,0 +1,66 @@
+package io.leanchan.stress.jcstress;
+
+import io.leanchan.Channel;
+import io.leanchan.Receiver;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.LLL_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Misuse: two threads receive at once. Overlap must be reported (IllegalStateException) or harmless, and never
+ * lose or duplicate a message.
+ */
+public final class TwoReceiversTest {
+    private TwoReceiversTest() {
+    }
+
+    static String take(Receiver<String> r) {
+        try {
+            String m = r.tryReceive();
+            return m == null ? "null" : m;
+        } catch (IllegalStateException e) {
+            return "ISE";
+        }
+    }
+
+    @JCStressTest
+    @Description("Two threads tryReceive at once on a channel holding x y")
+    @Outcome(id = "x, y, ", expect = ACCEPTABLE, desc = "no overlap: one each")
+    @Outcome(id = "y, x, ", expect = ACCEPTABLE, desc = "no overlap: one each")
+    @Outcome(id = "ISE, x, y", expect = ACCEPTABLE_INTERESTING, desc = "overlap detected, nothing taken by the loser")
+    @Outcome(id = "x, ISE, y", expect = ACCEPTABLE_INTERESTING, desc = "overlap detected, nothing taken by the loser")
+    @Outcome(expect = FORBIDDEN, desc = "a message lost or received twice")
+    @State
+    public static class TryReceive {
+        final Channel<String> ch = Channel.bounded(4);
+        final Receiver<String> r = ch.receiver();
+
+        public TryReceive() {
+            ch.sender().trySend("x");
+            ch.sender().trySend("y");
+        }
+
+        @Actor
+        public void receiver1(LLL_Result res) {
+            res.r1 = take(r);
+        }
+
+        @Actor
+        public void receiver2(LLL_Result res) {
+            res.r2 = take(ch.receiver());
+        }
+
+        @Arbiter
+        public void arbiter(LLL_Result res) {
+            res.r3 = Check.drain(r);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.leanchan.stress;
+
+import io.leanchan.Channel;
+import io.leanchan.Receiver;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Paths;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Regression tests for the core bugs this module found (see docs/stress.md, "Findings"). They fail until
+ * leanchan-core is fixed; each names the bug and the line of reasoning in its message.
+ */
+class CoreBugsTest {
+
+    /**
+     * Bug 1: a receiveAsync future completed by a sender is still registered as the waiting receiver while its
+     * dependent actions run (complete() before finish()), so a receive issued by a callback fails with
+     * "another receive is already waiting".
+     */
+    @Test
+    void receiveAsyncFromTheCallbackOfACompletedReceiveAsync() throws Exception {
+        Channel<String> ch = Channel.bounded(4);
+        Receiver<String> r = ch.receiver();
+        CompletableFuture<Object> next = new CompletableFuture<>();
+        r.receiveAsync().thenAccept(x -> {
+            try {
+                next.complete(r.receiveAsync());
+            } catch (Throwable t) {
+                next.complete(t);
+            }
+        });
+        ch.sender().trySend("a");
+        Object second = next.get(5, TimeUnit.SECONDS);
+        assertThat(second)
+                .as("core bug 1: receiveAsync() inside the callback of a receiveAsync completed by a sender")
+                .isInstanceOf(CompletableFuture.class);
+        ((CompletableFuture<?>) second).cancel(false);
+    }
+
+    /** Bug 1, racy form: join() returns before the future unregisters, and the next receive is refused. */
+    @Test
+    void receiveAsyncRightAfterJoinOfACompletedReceiveAsync() throws Exception {
+        int refused = 0;
+        for (int i = 0; i < 2000; i++) {
+            Channel<Integer> ch = Channel.bounded(4);
+            Receiver<Integer> r = ch.receiver();
+            CompletableFuture<Integer> f = r.receiveAsync();
+            Thread t = Thread.ofPlatform().start(() -> ch.sender().trySend(1));
+            f.join();
+            try {
+                r.receiveAsync().cancel(false);
+            } catch (IllegalStateException e) {
+                refused++;
+            }
+            t.join();
+        }
+        assertThat(refused).as("core bug 1: receiveAsync() refused right after join() of a completed receiveAsync, out of 2000")
+                .isZero();
+    }
+
+    /**
+     * Bug 2: cancelling an async future from a dependent action of its own completion spins forever (withdraw()
+     * waits for CLAIMED to end, but the same thread holds it). Run in a child JVM, killed after 20 s.
+     */
+    @Test
+    void cancelFromTheFuturesOwnCallbackDoesNotHang() throws Exception {
+        for (String scenario : new String[] {"receive", "send"}) {
+            String cp = location(Channel.class) + File.pathSeparator + location(HangProbe.class);
+            Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", cp, HangProbe.class.getName(), scenario).inheritIO().start();
+            boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            int code = exited ? p.exitValue() : -1;
+            assertThat(code).as("core bug 2 (%s future): the thread that completed the future spins forever when a "
+                    + "dependent action cancels it (exit 3: still spinning after 10 s)", scenario).isZero();
+        }
+    }
+
+    /**
+     * Bug 3 (a regression of the fix for bugs 1 and 2): the futures are marked DONE before their result is
+     * written, and cancel() returns false as soon as it sees DONE, so a caller can observe cancel() == false with
+     * isDone() == false, against Future.cancel's contract; {@code getNow(null)} then loses the message.
+     */
+    @Test
+    void cancelReturningFalseMeansDone() throws Exception {
+        int n = 30_000;
+        Channel<Integer> ch = Channel.unbounded();
+        Receiver<Integer> r = ch.receiver();
+        Thread sender = Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; i < n; i++) {
+                while (r.size() > 0) {
+                    Thread.onSpinWait();
+                }
+                ch.sender().trySend(i);
+            }
+        });
+        int receiveNotDone = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int got = 0; got < n && System.nanoTime() < end; ) {
+            CompletableFuture<Integer> f = r.receiveAsync();
+            if (f.cancel(false)) {
+                continue;
+            }
+            if (!f.isDone()) {
+                receiveNotDone++;
+            }
+            f.get(5, TimeUnit.SECONDS);
+            got++;
+        }
+        sender.join(10_000);
+        int sendNotDone = 0;
+        for (int i = 0; i < 3000; i++) {
+            Channel<Integer> c2 = Channel.bounded(1);
+            c2.sender().trySend(0);
+            CompletableFuture<Void> f = c2.sender().sendAsync(1);
+            Thread taker = Thread.ofPlatform().start(() -> c2.receiver().tryReceive());
+            if (!f.cancel(false) && !f.isDone()) {
+                sendNotDone++;
+            }
+            taker.join();
+        }
+        assertThat(new int[] {receiveNotDone, sendNotDone})
+                .as("core bug 3: cancel() returned false while isDone() was false (receiveAsync, sendAsync)")
+                .containsExactly(0, 0);
+    }
+
+    static String location(Class<?> c) throws Exception {
+        return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+}

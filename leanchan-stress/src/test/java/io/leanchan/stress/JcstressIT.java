@@ -37,11 +37,17 @@ class JcstressIT {
     void everyJcstressTestPasses() throws Exception {
         Path jar = Paths.get(System.getProperty("jcstress.jar", "target/jcstress.jar"));
         assertThat(jar).as("the shaded jcstress jar (built in the package phase)").exists();
-        int tests = countTests(jar);
-        assertThat(tests).as("jcstress tests in the jar").isGreaterThan(0);
-
         String mode = System.getProperty("jcstress.mode", "sanity");
         String extra = System.getProperty("jcstress.args", "").trim();
+        String filter = null;
+        String[] words = extra.isEmpty() ? new String[0] : extra.split("\\s+");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i].equals("-t")) {
+                filter = words[i + 1];
+            }
+        }
+        int tests = countTests(jar, filter);
+        assertThat(tests).as("jcstress tests in the jar%s", filter == null ? "" : " matching " + filter).isGreaterThan(0);
         Path results = Paths.get(System.getProperty("jcstress.results", "target/jcstress-results"));
         Files.createDirectories(results);
 
@@ -116,16 +122,27 @@ class JcstressIT {
         assertThat(p.exitValue()).as("jcstress exit status").isZero();
     }
 
-    /** The tests jcstress's annotation processor listed in the jar. */
-    static int countTests(Path jar) throws IOException {
+    /** The tests jcstress's annotation processor listed in the jar (those matching {@code filter}, if given). */
+    static int countTests(Path jar, String filter) throws IOException {
+        Pattern p = filter == null ? null : Pattern.compile(filter);
         try (JarFile jf = new JarFile(jar.toFile())) {
             var e = jf.getJarEntry("META-INF/TestList");
             if (e == null) {
                 return 0;
             }
             try (BufferedReader in = new BufferedReader(new InputStreamReader(jf.getInputStream(e), StandardCharsets.UTF_8))) {
-                return (int) in.lines().filter(l -> l.startsWith("JCTEST")).count();
+                return (int) in.lines().filter(l -> l.startsWith("JCTEST"))
+                        .map(JcstressIT::testName)
+                        .filter(n -> p == null || p.matcher(n).find())
+                        .count();
             }
         }
+    }
+
+    /** A TestList line starts "JCTEST", then the test's name as {@code <length>S<name>}. */
+    static String testName(String line) {
+        int s = line.indexOf('S', 6);
+        int len = Integer.parseInt(line.substring(6, s));
+        return line.substring(s + 1, s + 1 + len);
     }
 }

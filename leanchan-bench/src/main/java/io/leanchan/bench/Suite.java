@@ -44,6 +44,7 @@ public final class Suite {
     static final String ASYNC = "async.json";
     static final String LATENCY = "latency.jsonl";
     static final String ENV = "env.json";
+    static final String RING = "ringprobe.jsonl";
 
     /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
     static final List<String> LOADS = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class Suite {
 
     static void run(Config cfg) throws RunnerException, IOException, InterruptedException {
         Files.createDirectories(cfg.results());
-        for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, ENV)) {
+        for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, RING, ENV)) {
             Files.deleteIfExists(cfg.results().resolve(f));
         }
         Instant start = Instant.now();
@@ -101,6 +102,7 @@ public final class Suite {
             jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, "LEANCHAN_1024");
             jmh(cfg, "\\.AsyncBench\\.", ASYNC, "LEANCHAN_1024,KOTLINX_1024,LBQ_HANDOFF");
             harness(cfg, List.of(BlockingSubject.LEANCHAN_1024), 100, 300);
+            ringProbe(cfg, List.of("1024"), 1);
         } else {
             jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
             jmh(cfg, "\\.BurstBench\\.", BURST, all);
@@ -108,6 +110,7 @@ public final class Suite {
             jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, blocking);
             jmh(cfg, "\\.AsyncBench\\.", ASYNC, async);
             harness(cfg, List.of(BlockingSubject.values()), 2000, 3000);
+            ringProbe(cfg, List.of("16", "1024", "unbounded"), 3);
         }
 
         Instant end = Instant.now();
@@ -171,24 +174,40 @@ public final class Suite {
     /** Runs the latency harness, one JVM per subject and thread kind. */
     static void harness(Config cfg, List<BlockingSubject> subjects, long warmupMs, long measureMs)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
         Path out = cfg.results().resolve(LATENCY);
         LOADS.add("LatencyHarness " + loadAverage().split(" ")[0]);
         for (BlockingSubject s : subjects) {
             for (String kind : List.of("platform", "virtual")) {
-                List<String> cmd = List.of(java, "-Xms1g", "-Xmx1g", "-cp", cp, LatencyHarness.class.getName(),
-                        s.name(), kind, Long.toString(warmupMs), Long.toString(measureMs), out.toString());
                 System.out.println("leanchan-bench: latency harness " + s + " " + kind);
-                Process p = new ProcessBuilder(cmd).inheritIO().start();
-                if (!p.waitFor(warmupMs + measureMs + 60_000, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    throw new IOException("latency harness timed out: " + s + " " + kind);
-                }
-                if (p.exitValue() != 0) {
-                    throw new IOException("latency harness failed (" + p.exitValue() + "): " + s + " " + kind);
-                }
+                exec(List.of(LatencyHarness.class.getName(), s.name(), kind, Long.toString(warmupMs),
+                        Long.toString(measureMs), out.toString()), warmupMs + measureMs + 60_000,
+                        "latency harness " + s + " " + kind);
             }
+        }
+    }
+
+    /** Runs {@link RingProbe} on the burst pattern, one JVM per capacity. */
+    static void ringProbe(Config cfg, List<String> capacities, long seconds) throws IOException, InterruptedException {
+        LOADS.add("RingProbe " + loadAverage().split(" ")[0]);
+        for (String c : capacities) {
+            System.out.println("leanchan-bench: ring probe, capacity " + c);
+            exec(List.of(RingProbe.class.getName(), c, Integer.toString(BurstBench.BURST), Long.toString(seconds),
+                    cfg.results().resolve(RING).toString()), seconds * 1000 + 60_000, "ring probe " + c);
+        }
+    }
+
+    /** Runs a main class of this module in a fresh JVM with the suite's heap settings. */
+    static void exec(List<String> mainAndArgs, long timeoutMs, String what) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(mainAndArgs);
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(what + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(what + " failed (exit " + p.exitValue() + ")");
         }
     }
 
@@ -201,15 +220,22 @@ public final class Suite {
         }
     }
 
-    /** This process's nice value (Linux), or "unknown". */
+    /** This process's nice value and its scheduling autogroup's (Linux), or "unknown". */
     static String nice() {
+        String out;
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return f[16]; // field 19 of stat; f[0] is field 3
+            out = f[16]; // field 19 of stat; f[0] is field 3
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
+        try {
+            out += " (" + Files.readString(Path.of("/proc/self/autogroup")).trim() + ")";
+        } catch (IOException | RuntimeException e) {
+            // no autogroups
+        }
+        return out;
     }
 
     static String cpuModel() {

@@ -64,12 +64,18 @@ class SmokeTest {
             assertThat(Json.num(m.get("p99"))).isGreaterThanOrEqualTo(Json.num(m.get("p50"))).isPositive();
         }
 
+        List<Map<String, Object>> ring = Report.loadLines(dir.resolve(Suite.RING));
+        assertThat(ring).hasSize(1);
+        assertThat(Json.num(ring.get(0).get("messages"))).isPositive();
+        assertThat(Json.num(ring.get(0).get("bytesPerMsg"))).isNotNaN();
+        assertThat(ring.get(0).get("giveBacksSeen")).as("the probe still finds the ring field").isNotNull();
+
         Path doc = dir.resolve("benchmarks.md");
         Report.write(dir, doc);
         String md = Files.readString(doc);
         assertThat(md).contains("## Targets", "## 1. Throughput", "## 2. Throughput in bursts",
                 "## 3. Latency", "## 4. Asynchronous", "## 5. Allocation", "JCTools MpscArrayQueue(1024)",
-                "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |");
+                "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |", "RingProbe");
         assertThat(dir.resolve("benchmarks-throughput.png")).isNotEmptyFile();
         assertThat(dir.resolve("benchmarks-latency.png")).isNotEmptyFile();
     }

@@ -52,8 +52,11 @@ public final class Suite {
     private Suite() {
     }
 
-    /** What to run. */
-    record Config(boolean smoke, Path results) {
+    /** What to run; {@code git} and {@code command} only label the report. */
+    record Config(boolean smoke, Path results, String git, String command) {
+        Config(boolean smoke, Path results) {
+            this(smoke, results, "unknown", "java -cp benchmarks.jar io.leanchan.bench.Suite");
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -61,19 +64,24 @@ public final class Suite {
         Path results = Path.of("target", "bench-results");
         Path doc = null;
         Path findings = null;
+        String git = "unknown";
+        String command = "java -cp benchmarks.jar io.leanchan.bench.Suite";
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
                 case "--smoke" -> smoke = true;
                 case "--results" -> results = Path.of(args[++k]);
                 case "--doc" -> doc = Path.of(args[++k]);
                 case "--findings" -> findings = Path.of(args[++k]);
+                case "--git" -> git = args[++k];
+                case "--command" -> command = args[++k];
                 default -> {
-                    System.err.println("usage: Suite [--smoke] [--results DIR] [--doc FILE.md] [--findings FILE.md]");
+                    System.err.println("usage: Suite [--smoke] [--results DIR] [--doc FILE.md] [--findings FILE.md] "
+                            + "[--git REV] [--command TEXT]");
                     System.exit(2);
                 }
             }
         }
-        run(new Config(smoke, results));
+        run(new Config(smoke, results, git, command));
         if (doc != null) {
             Report.write(results, doc, findings);
             System.out.println("leanchan-bench: wrote " + doc);
@@ -123,8 +131,7 @@ public final class Suite {
                 Json.quote(cpuModel()), Runtime.getRuntime().availableProcessors(),
                 Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch")),
-                Json.quote(System.getProperty("bench.git", "unknown")),
-                Json.quote(System.getProperty("bench.command", "java -cp benchmarks.jar io.leanchan.bench.Suite")));
+                Json.quote(cfg.git()), Json.quote(cfg.command()));
         Files.writeString(cfg.results().resolve(ENV), env + "\n", StandardCharsets.UTF_8);
     }
 

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Memory given back.</b> Storage larger than what the channel needs is released when the receiver
  * finds the channel empty (a receive that returns {@code null}, finds nothing to drain, or is about to
- * wait): the first burst is always given back; once a channel has been refilled after giving storage back,
- * its storage is kept while each quiet period is followed by another burst that fills at least half of it,
- * and released after three empty checks in a row without such a burst. A ring of one or two slots (24 bytes)
+ * wait): the first burst is always given back. Once a channel has been refilled after giving storage back,
+ * it keeps its storage on credit: every burst that fills at least a quarter of it earns four empty checks (up to
+ * fifteen), every empty check without such a burst spends one, and once the credit is spent each further
+ * check halves the storage (or releases it all, when the receive is about to wait or the ring is small). A ring of one or two slots (24 bytes)
  * is kept by non-blocking receives, so that one-message-at-a-time traffic does not reallocate it; a receive
  * that is about to wait releases it too. A non-blocking receiver that polls an idle channel pays nothing for
  * these checks: they run once after a burst and at most twice per traversal of the ring.

@@ -235,7 +235,7 @@ class FootprintTest {
         assertThat(afterSecond).isGreaterThan(4096);
         // Quiet periods: a few messages per traversal, never half the ring.
         Msg m = new Msg(0, 0);
-        for (int i = 0; i < 5 * C; i++) {
+        for (int i = 0; i < 12 * C; i++) { // each traversal of the ring is one quiet check
             ch.sender().trySend(m);
             r.tryReceive();
             r.tryReceive(); // an empty poll: the check runs when the lap parity flips

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  *     PLOCK : the producer lock, held by whoever reshapes the ring, refreshes the padded limit, marks USED,
  *             or inflates; never held on the send fast path
  *     CLOSED: set once, by close() from either side
- *   consumer word C = index &lt;&lt; 15 | gen &lt;&lt; 8 | KEEP &lt;&lt; 6 | LAP | SHRUNK | USED | SW | CLOCK | BUSY
+ *   consumer word C = index &lt;&lt; 17 | gen &lt;&lt; 10 | KEEP &lt;&lt; 6 | LAP | SHRUNK | USED | SW | CLOCK | BUSY
  *     index : the next message number to be received
  *     BUSY  : the receiver has claimed message index-1 and not yet cleared its slot (see "take")
  *     CLOCK : the consumer lock, taken (only by a holder of PLOCK) to freeze the receiver during a reshape
@@ -91,19 +91,26 @@ import java.util.concurrent.locks.LockSupport;
  * the new buffer, release C with gen+1 and P with index+1.
  *
  * Shrink (the receiver, finding the channel empty). CAS P to PLOCK only if its index equals C's (nothing
- * claimed), take CLOCK, point buffer at EMPTY, release both words with index+1 (the burnt number makes every
- * stale CAS fail) and gen+1.
+ * claimed), take CLOCK, point buffer at EMPTY (or a fresh shorter ring: nothing to copy), release both words
+ * with index+1 (the burnt number makes every stale CAS fail) and gen+1.
  *
  * Retention policy (memory back after a burst vs. no garbage for repeated bursts).
- *   USED  : a send left the ring at least half full since the last check (set by a sender under PLOCK).
+ *   USED  : a send left the ring at least a quarter full since the last check (set by a sender under PLOCK).
+ *           A quarter, not a half: a ring is halved only after bursts stayed under a quarter of it, so they
+ *           still fit in half of the halved ring, and it grows only when full: burst sizes may vary 4x
+ *           without any allocation.
  *   SHRUNK: this channel has given storage back before.
- *   KEEP  : quiet checks left before a kept ring is given back (0..3).
+ *   KEEP  : credit of quiet checks before a kept ring is given back (0..15): +4 for every burst that used
+ *           the kept ring, -1 for every check without one, so a channel that has proved bursty is patient and
+ *           one whose bursts stopped releases its ring after a few quiet checks.
  *   LAP   : parity of (index / ring length) at the last check. A receiver that finds the channel empty
  *           checks if USED is set (a burst just ended) or the parity flipped (a traversal of quiet traffic
  *           passed), so polling an idle channel costs nothing; waiting receivers check before every park.
- *   At a check with a ring longer than 2 (any length when about to park): if USED, keep the ring (KEEP=3)
- *   if SHRUNK, otherwise give it back (the first burst is always given back); if not USED, give it back
- *   when KEEP is 0, else KEEP--.
+ *   At a check with a ring longer than 2 (any length when about to park): if USED, keep the ring (KEEP+4)
+ *   if SHRUNK, otherwise give it back (the first burst is always given back); if not USED and KEEP > 0,
+ *   KEEP-1; if not USED and KEEP is 0, give it all back when about to park or when the ring has at most 8
+ *   slots, otherwise halve it (a bursty channel whose bursts shrank converges on the ring they need rather
+ *   than regrowing from nothing after every release).
  *
  * Padding only under contention (after Striped64). The words start as two fields of this 48-byte object,
  * one cache line with everything else. When a sender's CAS on P fails because another sender moved it, or
@@ -112,7 +119,7 @@ import java.util.concurrent.locks.LockSupport;
  * every thread that still reads them to the padded copy.
  *
  * Index range. Indices are rebased by a multiple of the ring length (so every message keeps its slot)
- * when P's index passes 2^46; C keeps 49 bits for its index.
+ * when P's index passes 2^45; C keeps 47 bits for its index.
  * </pre>
  */
 public final class MpscChannel<T> implements Channel<T>, Sender<T> {
@@ -138,15 +145,17 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
     static final long SHRUNK = 16L;
     static final long LAP = 32L;
     static final int KEEP_SHIFT = 6;
-    static final long KEEP = 3L << KEEP_SHIFT;
-    static final int GEN_SHIFT = 8;
+    static final int KEEP_MAX = 15;
+    static final int KEEP_PER_BURST = 4;
+    static final long KEEP = (long) KEEP_MAX << KEEP_SHIFT;
+    static final int GEN_SHIFT = 10;
     static final long GEN = 0x7FL << GEN_SHIFT;
-    static final int CSHIFT = 15;
+    static final int CSHIFT = 17;
     /** Flags a take carries over unchanged. */
     static final long TAKE_KEEPS = USED | SHRUNK | LAP | KEEP | GEN;
 
     static final long INFLATE_AT = 1L << 16;
-    static final long REBASE_AT = 1L << 46;
+    static final long REBASE_AT = 1L << 45;
 
     // ---- padded layout (long[] hot)
     static final int HP = 8;
@@ -331,7 +340,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
                 if (occ >= capacity) {
                     return false; // full: no lock needed to say so
                 }
-                if (occ >= room || i >= INFLATE_AT || ((c & USED) == 0 && (occ + 1) * 2 >= room)) {
+                if (occ >= room || i >= INFLATE_AT || ((c & USED) == 0 && (occ + 1) * 4 >= room)) {
                     int r = slowOffer(null, p, m);
                     if (r == RETRY) {
                         continue;
@@ -384,12 +393,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         int room = Math.min(len, capacity);
         if (occ < room) {
             boolean used = (c & USED) != 0;
-            if (!used && (occ + 1) * 2 >= room) {
+            if (!used && (occ + 1) * 4 >= room) {
                 markUsed(h);
                 used = true;
             }
             if (h != null) {
-                long limit = used ? consumedIndex + room : consumedIndex + Math.max(1, room >>> 1);
+                long limit = used ? consumedIndex + room : consumedIndex + Math.max(1, room >>> 2);
                 LA.setOpaque(h, HL, Math.min(limit, REBASE_AT));
             }
             OA.setRelease(b, slot(i, len), m);
@@ -825,25 +834,30 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
             return; // no burst since the last check and still in the same traversal: nothing to decide
         }
         int keep = (int) ((c & KEEP) >>> KEEP_SHIFT);
-        boolean giveBack;
+        int target = -1; // the ring to shrink to: -1 keep, 0 EMPTY, else a shorter ring
         if ((c & USED) != 0) {
-            giveBack = (c & SHRUNK) == 0;
-            keep = 3;
+            if ((c & SHRUNK) == 0) {
+                target = 0; // the first burst is always given back
+            } else {
+                keep = Math.min(KEEP_MAX, keep + KEEP_PER_BURST);
+            }
         } else if (keep > 0) {
-            giveBack = false;
             keep--;
         } else {
-            giveBack = true;
+            // Credit spent. A receiver about to park, or a small ring, gives everything back; otherwise halve,
+            // so that a bursty channel whose bursts got smaller converges on the ring they need instead of
+            // regrowing from nothing after every release.
+            target = force || len <= 8 ? 0 : len >>> 1;
         }
-        if (giveBack && tryShrink(h, c)) {
+        if (target >= 0 && tryShrink(h, c, target)) {
             return;
         }
         long next = (c & ~(USED | KEEP | LAP)) | ((long) keep << KEEP_SHIFT) | (lap == 1L ? LAP : 0L);
         casC(h, c, next); // best effort: a sender that just set a bit wins, the next check decides
     }
 
-    /** The receiver, channel empty as of {@code c}: replace the ring by EMPTY. */
-    private boolean tryShrink(long[] h, long c) {
+    /** The receiver, channel empty as of {@code c}: replace the ring by EMPTY or a shorter ring. */
+    private boolean tryShrink(long[] h, long c, int newLength) {
         long p = lvP(h);
         long i = p >>> PSHIFT;
         if ((p & PLOCK) != 0 || i != (c >>> CSHIFT) || !casP(h, p, p | PLOCK)) {
@@ -853,7 +867,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
             soP(h, p);
             return false;
         }
-        BUF.setRelease(this, EMPTY);
+        BUF.setRelease(this, newLength == 0 ? EMPTY : new Object[newLength]);
         if (h != null) {
             LA.setOpaque(h, HL, 0L);
         }

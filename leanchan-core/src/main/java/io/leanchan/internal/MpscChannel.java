@@ -899,12 +899,23 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         return (p >>> PSHIFT) == (c >>> CSHIFT);
     }
 
+    /**
+     * The number of messages at the instant P was read: C is read before and after P and the read is retried
+     * until C did not move around it (a seqlock read; C moves once per receive, so this settles at once).
+     */
     int sizeNow() {
-        long[] h = hot();
-        long p = lvP(h);
-        long c = lvC(h);
-        long n = (p >>> PSHIFT) - (c >>> CSHIFT);
-        return (int) Math.max(0L, Math.min(n, Integer.MAX_VALUE));
+        for (;;) {
+            long[] h = hot();
+            long c1 = lvC(h);
+            long p = lvP(h);
+            long c2 = lvC(h);
+            if ((c1 >>> CSHIFT) != (c2 >>> CSHIFT) || ((c1 | c2) & CLOCK) != 0 || hot() != h) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long n = (p >>> PSHIFT) - (c1 >>> CSHIFT);
+            return (int) Math.max(0L, Math.min(n, Integer.MAX_VALUE));
+        }
     }
 
     /** @param nanos negative to wait forever; returns null on timeout */

@@ -75,12 +75,18 @@ class JcstressIT {
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
         Path log = results.resolve("jcstress-output.txt");
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             java.io.Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.contains("WARNING:") || line.isBlank()) {
                     continue; // JNA's native-access warnings, once per forked JVM
                 }
                 lines.add(line);
+                out.write(line);
+                out.write('\n');
+                if (line.startsWith("(Results:")) {
+                    out.flush(); // a long run killed half-way still leaves its output
+                }
                 if (line.startsWith("(Results:") || line.contains("[FAILED]") || line.contains("[ERROR]")
                         || line.contains("RUN RESULTS") || line.contains("Failed tests") || line.contains("Error tests")) {
                     System.out.println("jcstress: " + line);
@@ -88,7 +94,6 @@ class JcstressIT {
             }
         }
         boolean exited = p.waitFor(30, TimeUnit.MINUTES);
-        Files.write(log, lines, StandardCharsets.UTF_8);
         assertThat(exited).as("jcstress finished").isTrue();
 
         String last = null;

@@ -64,6 +64,20 @@ class TransitionShapesTest {
     }
 
     @Test
+    void spentCreditHalvesTheRing() {
+        Channel<String> ch = Channel.bounded(64);
+        Receiver<String> r = ch.receiver();
+        int n = io.leanchan.stress.jcstress.RingTransitionsTest.towardsHalving(ch, r, -1);
+        assertThat(n).as("single messages until the ring is halved").isPositive();
+        Channel<String> at = Channel.bounded(64);
+        io.leanchan.stress.jcstress.RingTransitionsTest.towardsHalving(at, at.receiver(), n);
+        int before = Internals.ringLength(at);
+        assertThat(before).isEqualTo(25);
+        assertThat(at.receiver().tryReceive()).isNull(); // the jcstress test's consumer does this in the race
+        assertThat(Internals.ringLength(at)).as("halved").isEqualTo(12);
+    }
+
+    @Test
     void paddedChannelGivesBackToo() {
         Channel<String> ch = Internals.inflate(Channel.bounded(16));
         assertThat(Internals.isPadded(ch)).isTrue();

@@ -1,6 +1,12 @@
 package io.leanchan.stress.lincheck;
 
 import io.leanchan.Channel;
+import kotlin.Unit;
+import kotlin.reflect.KFunction;
+import kotlin.reflect.jvm.ReflectJvmMapping;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
+import org.jetbrains.lincheck.datastructures.CustomScenarioDSLKt;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.StressOptions;
@@ -51,7 +57,19 @@ class ChannelLincheckTest {
         return o instanceof StressOptions ? n * 5 : n;
     }
 
+    /**
+     * Lincheck's model checker calls a loop that repeats more than {@code loopBound} times (50 by default) with no
+     * other thread able to run a livelock ("The execution has hung"). A send that finds the channel full polls up
+     * to {@code MpscChannel.SPINS} = 64 times before it parks or gives up: bounded, but over 50. The medium
+     * bin/stress run hit exactly that ({@code [sendNoWait(6)] [sendNoWait(4): <hung>]} on bounded(1)), so model
+     * checking runs with a bound above the channel's spin count; {@link #boundedSpinIsNotALivelock} pins it down.
+     */
+    static final int LOOP_BOUND = 256;
+
     static <O extends Options<O, ?>> O configure(O o, Class<?> spec) {
+        if (o instanceof ModelCheckingOptions) {
+            ((ModelCheckingOptions) o).loopBound(LOOP_BOUND);
+        }
         return o.iterations(iterations())
                 .invocationsPerIteration(invocations(o))
                 .threads(3)
@@ -79,6 +97,43 @@ class ChannelLincheckTest {
     @Test
     void modelCheckingUnbounded() {
         configure(new ModelCheckingOptions(), ChannelSpec.Unbounded.class).check(Unbounded.class);
+    }
+
+    /** A full bounded(1) and a zero-timeout send, alone: it polls 64 times, then gives up. Not a livelock. */
+    @Test
+    void boundedSpinIsNotALivelock() throws Exception {
+        Actor first = actor("sendNoWait", 6);
+        Actor second = actor("sendNoWait", 4);
+        Actor other = actor("isClosed");
+        ExecutionScenario scenario = CustomScenarioDSLKt.scenario(b -> {
+            b.parallel(p -> {
+                p.thread(t -> {
+                    t.add(first);
+                    t.add(second);
+                    return Unit.INSTANCE;
+                });
+                p.thread(t -> {
+                    t.add(other);
+                    return Unit.INSTANCE;
+                });
+                return Unit.INSTANCE;
+            });
+            return Unit.INSTANCE;
+        });
+        new ModelCheckingOptions()
+                .loopBound(LOOP_BOUND)
+                .iterations(0)
+                .addCustomScenario(scenario)
+                .invocationsPerIteration(200)
+                .sequentialSpecification(ChannelSpec.Cap1.class)
+                .check(Cap1.class);
+    }
+
+    static Actor actor(String name, Object... args) throws NoSuchMethodException {
+        Class<?>[] types = new Class<?>[args.length];
+        java.util.Arrays.fill(types, int.class);
+        KFunction<?> f = ReflectJvmMapping.getKotlinFunction(ChannelOps.class.getMethod(name, types));
+        return CustomScenarioDSLKt.actor(f, args, false);
     }
 
     /** Negative control: the same harness must reject a specification that does not match the channel. */

@@ -68,7 +68,8 @@ public interface Receiver<T> extends AutoCloseable {
     CompletableFuture<T> receiveAsync();
 
     /**
-     * Moves up to {@code maxMessages} available messages into {@code sink}, without waiting.
+     * Moves up to {@code maxMessages} available messages into {@code sink}, without waiting. It takes them one
+     * by one, in order, so messages sent while it runs may be moved too: it is not one atomic step.
      *
      * @return the number of messages moved; 0 if none was available
      * @throws NullPointerException if {@code sink} is null

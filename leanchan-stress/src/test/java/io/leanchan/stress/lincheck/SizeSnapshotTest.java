@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
  * It reads the producer index, then the consumer index; a send and a receive between the two reads make it
  * return a count the channel never had. Random lincheck scenarios found this after about 400 s of model checking;
  * this test replays the scenario it found: [trySend(5)] then {tryReceive() | size() | trySend(6)}, where the
- * channel holds 1, 2, 1 messages but size() can return 0. It fails until size() reads a consistent pair.
+ * channel holds 1, 2, 1 messages but size() could return 0. Fixed in core commit fe8ca11; this is its regression test.
  */
 class SizeSnapshotTest {
 

@@ -7,6 +7,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.MpscChunkedArrayQueue;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.unpadded.MpscUnpaddedArrayQueue;
 
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -52,6 +53,12 @@ public enum Subject {
         @Override
         public Pipe create() {
             return queue(new MpscArrayQueue<>(1024));
+        }
+    },
+    MPSC_UNPADDED_1024("JCTools MpscUnpaddedArrayQueue(1024)", 1024) {
+        @Override
+        public Pipe create() {
+            return queue(new MpscUnpaddedArrayQueue<>(1024));
         }
     },
     MPSC_CHUNKED_1024("JCTools MpscChunkedArrayQueue(1024)", 1024) {

@@ -36,14 +36,20 @@ public final class Chart {
     static final int BANNER = 64;
     static final int LEFT = 620;
 
-    private static final Color[] COLORS = {
-            new Color(0xd62728), new Color(0xff7f0e), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd),
-            new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
-            new Color(0x393b79), new Color(0x637939), new Color(0x8c6d31), new Color(0x843c39), new Color(0x7b4173),
-            new Color(0x3182bd), new Color(0x31a354), new Color(0x756bb1)};
-    private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
-            SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS,
-            SeriesMarkers.OVAL, SeriesMarkers.TRAPEZOID, SeriesMarkers.RECTANGLE};
+    /**
+     * Ten colours that stay apart for most readers (Okabe-Ito's eight, without yellow, plus a dark grey, a
+     * purple and a brown). A series is told apart by colour, marker and dash together: the subjects that share a
+     * colour (10 apart in the list) never share a marker or a dash pattern.
+     */
+    static final Color[] COLORS = {
+            new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xCC79A7), new Color(0x56B4E9),
+            new Color(0xD55E00), new Color(0x444444), new Color(0x7B3294), new Color(0x8C510A), new Color(0x66A61E)};
+    static final Marker[] MARKERS = {SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.DIAMOND,
+            SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.OVAL};
+    static final float[][] DASHES = {{7f, 3f}, {2f, 3f}, {10f, 3f, 2f, 3f}};
+    /** leanchan's two series: black and red, solid, thicker, round markers. */
+    static final Color LEANCHAN_BOUNDED = Color.BLACK;
+    static final Color LEANCHAN_UNBOUNDED = new Color(0xE41A1C);
 
     private Chart() {
     }
@@ -71,10 +77,8 @@ public final class Chart {
         }
         String banner = "leanchan footprint lab: bytes retained by each queue/channel (messages of " + msg
                 + " B excluded; log scales; lower is better)";
-        String sub = r.jvm.describe();
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
+        String sub = r.jvm.describe() + "; " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs. Lines that coincide are drawn wider underneath.";
         if (name.endsWith(".svg")) {
             SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
             g.setGeomDoubleConverter(Chart::oneDecimal);
@@ -142,13 +146,16 @@ public final class Chart {
         c.getStyler().setMarkerSize(9);
         c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setXAxisDecimalPattern("#,##0");
-        int i = 0;
+        List<String> labels = new ArrayList<>();
+        List<List<Double>> xss = new ArrayList<>();
+        List<List<Double>> yss = new ArrayList<>();
+        List<GridReport.SubjectInfo> shown = new ArrayList<>();
         for (GridReport.SubjectInfo s : r.subjects) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (int cap : r.capacities.stream().sorted().toList()) {
                 Row x = r.row(s.name(), msg, cap);
-                if (x != null) {
+                if (x != null && metric.applyAsLong(x) != Row.MISSING) {
                     xs.add((double) cap);
                     ys.add((double) Math.max(1, metric.applyAsLong(x)));
                 }
@@ -156,16 +163,49 @@ public final class Chart {
             if (xs.isEmpty()) {
                 continue;
             }
-            String label = s.name() + (s.bounded() ? "" : " (unbounded)");
-            XYSeries series = c.addSeries(label, xs, ys);
-            boolean lean = s.name().startsWith("leanchan");
-            Color color = COLORS[i % COLORS.length];
-            series.setMarker(MARKERS[i % MARKERS.length]);
+            shown.add(s);
+            xss.add(xs);
+            yss.add(ys);
+            labels.add(s.name() + (s.bounded() ? "" : " (unbounded)"));
+        }
+        int peer = 0;
+        for (int k = 0; k < shown.size(); k++) {
+            GridReport.SubjectInfo s = shown.get(k);
+            // Series drawn later lie on top: a series that later ones coincide with is drawn wider, so it shows around them.
+            int coveredBy = 0;
+            String sameAs = null;
+            for (int j = 0; j < shown.size(); j++) {
+                if (j != k && xss.get(j).equals(xss.get(k)) && yss.get(j).equals(yss.get(k))) {
+                    if (j > k) {
+                        coveredBy++;
+                    } else if (sameAs == null) {
+                        sameAs = shown.get(j).name();
+                    }
+                }
+            }
+            String label = labels.get(k) + (sameAs == null ? "" : " (= " + sameAs + ")");
+            XYSeries series = c.addSeries(label, xss.get(k), yss.get(k));
+            Color color;
+            Marker marker;
+            float width;
+            float[] dash;
+            if (s.name().equals("leanchan-bounded") || s.name().equals("leanchan-unbounded")) {
+                color = s.name().equals("leanchan-bounded") ? LEANCHAN_BOUNDED : LEANCHAN_UNBOUNDED;
+                marker = s.name().equals("leanchan-bounded") ? SeriesMarkers.CIRCLE : SeriesMarkers.OVAL;
+                width = 3f;
+                dash = null;
+            } else {
+                color = COLORS[peer % COLORS.length];
+                marker = MARKERS[peer % MARKERS.length];
+                dash = DASHES[(peer / COLORS.length) % DASHES.length];
+                width = 1.6f;
+                peer++;
+            }
+            width += 3.5f * coveredBy;
+            series.setMarker(marker);
             series.setLineColor(color);
             series.setMarkerColor(color);
-            series.setLineStyle(new BasicStroke(lean ? 3.5f : 1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
-                    lean ? null : new float[]{6f, 3f}, 0f));
-            i++;
+            series.setLineStyle(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
         }
         return c;
     }

@@ -13,6 +13,8 @@ public final class GridReport {
     public final JvmInfo jvm;
     public final Map<String, String> libraries;
     public final int ops;
+    public final int agedMessages;
+    public final long agedWaitMillis;
     public final long loopOverheadBytes;
     public final List<Integer> msgSizes;
     public final List<Integer> capacities;
@@ -23,16 +25,18 @@ public final class GridReport {
     /** The same grid measured in a child JVM with compact object headers, or null. */
     public GridReport compact;
 
-    /** A subject's name, whether it is bounded, and how it was built at each capacity. */
-    public record SubjectInfo(String name, boolean bounded, Map<Integer, String> configs) {
+    /** A subject's name, whether it is bounded, how it was built at each capacity, and how its consumer waits. */
+    public record SubjectInfo(String name, boolean bounded, Map<Integer, String> configs, String waits) {
     }
 
-    public GridReport(JvmInfo jvm, Map<String, String> libraries, int ops, long loopOverheadBytes, List<Integer> msgSizes,
-                      List<Integer> capacities, Map<Integer, Long> messageObjectSizes, List<SubjectInfo> subjects,
-                      List<Row> rows, List<String> notes) {
+    public GridReport(JvmInfo jvm, Map<String, String> libraries, int ops, int agedMessages, long agedWaitMillis,
+                      long loopOverheadBytes, List<Integer> msgSizes, List<Integer> capacities,
+                      Map<Integer, Long> messageObjectSizes, List<SubjectInfo> subjects, List<Row> rows, List<String> notes) {
         this.jvm = jvm;
         this.libraries = libraries;
         this.ops = ops;
+        this.agedMessages = agedMessages;
+        this.agedWaitMillis = agedWaitMillis;
         this.loopOverheadBytes = loopOverheadBytes;
         this.msgSizes = msgSizes;
         this.capacities = capacities;
@@ -45,7 +49,12 @@ public final class GridReport {
     /** Measures the grid in this JVM. */
     public static GridReport measure(List<Subject> subjects, List<Integer> msgSizes, List<Integer> capacities, int ops,
                                      Progress progress) {
-        Measurer m = new Measurer(ops);
+        return measure(subjects, msgSizes, capacities, new Measurer(ops), progress);
+    }
+
+    /** Measures the grid in this JVM with the given method settings. */
+    public static GridReport measure(List<Subject> subjects, List<Integer> msgSizes, List<Integer> capacities, Measurer m,
+                                     Progress progress) {
         List<String> notes = new ArrayList<>();
         List<Row> rows = m.grid(subjects, msgSizes, capacities, notes, progress);
         List<SubjectInfo> infos = new ArrayList<>();
@@ -54,14 +63,20 @@ public final class GridReport {
             for (int c : capacities) {
                 cfg.put(c, s.config(c));
             }
-            infos.add(new SubjectInfo(s.name(), s.bounded(), cfg));
+            String waits;
+            try {
+                waits = s.waits();
+            } catch (RuntimeException e) {
+                waits = "unknown";
+            }
+            infos.add(new SubjectInfo(s.name(), s.bounded(), cfg, waits));
         }
         Map<Integer, Long> sizes = new LinkedHashMap<>();
         for (int ms : msgSizes) {
             sizes.put(ms, Messages.objectSize(ms));
         }
-        return new GridReport(JvmInfo.current(), libraryVersions(), ops, m.maxOverheadBytes(), msgSizes, capacities,
-                sizes, infos, rows, notes);
+        return new GridReport(JvmInfo.current(), libraryVersions(), m.ops(), m.agedMessages(), m.agedWaitMillis(),
+                m.maxOverheadBytes(), msgSizes, capacities, sizes, infos, rows, notes);
     }
 
     /** The versions of the libraries the lab was built with (filled in by Maven). */
@@ -76,9 +91,23 @@ public final class GridReport {
             // leave empty
         }
         for (String k : new String[]{"leanchan-core", "jctools-core", "agrona", "disruptor", "kotlinx-coroutines-core",
-                "jol-core"}) {
+                "jox-channels", "jol-core", "jackson-databind"}) {
             String v = p.getProperty(k);
             out.put(k, v == null || v.startsWith("${") ? "unknown" : v);
+        }
+        return out;
+    }
+
+    /** The rows in which some figure could not be measured. */
+    public List<Row> failed() {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.ok()) {
+                out.add(r);
+            }
+        }
+        if (compact != null) {
+            out.addAll(compact.failed());
         }
         return out;
     }
@@ -101,9 +130,15 @@ public final class GridReport {
         method.put("retained", "JOL sizes over the graph reachable from the subject's roots; objects also reachable from an"
                 + " independent second instance in the same state are excluded; messages excluded except in"
                 + " heap_after_fill_with_messages");
-        method.put("allocation", "ThreadMXBean.getCurrentThreadAllocatedBytes per message after warm-up, messages preallocated,"
+        method.put("aged", "heap_after_aged: after " + agedMessages + " messages sent and received one at a time and one"
+                + " receive that waits " + agedWaitMillis + " ms on the empty instance (subjects that cannot wait poll);"
+                + " measured once per subject and capacity");
+        method.put("allocation", "ThreadMXBean.getCurrentThreadAllocatedBytes over the whole measured run divided by its"
+                + " messages (as JMH's gc.alloc.rate.norm), after a warm-up on the same instance, messages preallocated,"
                 + " minus the measuring loop's own allocation");
         method.put("ops", ops);
+        method.put("aged_messages", agedMessages);
+        method.put("aged_wait_ms", agedWaitMillis);
         method.put("loop_overhead_bytes", loopOverheadBytes);
         Map<String, Object> sizes = new LinkedHashMap<>();
         messageObjectSizes.forEach((k, v) -> sizes.put(String.valueOf(k), v));
@@ -119,6 +154,7 @@ public final class GridReport {
             Map<String, Object> cfg = new LinkedHashMap<>();
             s.configs().forEach((k, v) -> cfg.put(String.valueOf(k), v));
             x.put("config", cfg);
+            x.put("waits", s.waits());
             subs.add(x);
         }
         m.put("subjects", subs);
@@ -142,7 +178,7 @@ public final class GridReport {
             Map<String, Object> x = (Map<String, Object>) o;
             Map<Integer, String> cfg = new LinkedHashMap<>();
             ((Map<String, Object>) x.get("config")).forEach((k, v) -> cfg.put(Integer.parseInt(k), (String) v));
-            subs.add(new SubjectInfo((String) x.get("name"), (Boolean) x.get("bounded"), cfg));
+            subs.add(new SubjectInfo((String) x.get("name"), (Boolean) x.get("bounded"), cfg, (String) x.get("waits")));
         }
         List<Row> rows = new ArrayList<>();
         for (Object o : (List<Object>) m.get("rows")) {
@@ -151,7 +187,8 @@ public final class GridReport {
         Map<String, String> libs = new LinkedHashMap<>();
         ((Map<String, Object>) m.get("libraries")).forEach((k, v) -> libs.put(k, (String) v));
         return new GridReport(JvmInfo.fromMap((Map<String, Object>) m.get("jvm")), libs,
-                ((Number) method.get("ops")).intValue(), ((Number) method.get("loop_overhead_bytes")).longValue(),
+                ((Number) method.get("ops")).intValue(), ((Number) method.get("aged_messages")).intValue(),
+                ((Number) method.get("aged_wait_ms")).longValue(), ((Number) method.get("loop_overhead_bytes")).longValue(),
                 ints((List<Object>) m.get("msg_sizes")), ints((List<Object>) m.get("capacities")), sizes, subs, rows,
                 new ArrayList<>((List<String>) (List<?>) m.get("notes")));
     }

@@ -30,11 +30,13 @@ import java.util.concurrent.Callable;
         subcommands = {LabMain.ScenarioCommand.class},
         description = {
                 "Measures the memory of leanchan channels and of JVM queue/channel peers: retained heap after create,"
-                        + " after a fill to capacity (without and with the messages) and after a drain, and bytes allocated"
-                        + " per message in steady state (one in flight) and in bursts.",
+                        + " after a fill to capacity (without and with the messages), after a drain and after a long life"
+                        + " (1,000,000 messages and a wait), and bytes allocated per message in steady state (one in flight)"
+                        + " and in bursts.",
                 "",
-                "With no arguments: the seed study's grid (msg_size 8, 128, 1024 x capacity 1, 16, 1024) for every subject,"
-                        + " then the seed's own tokio numbers (QUOTED), then a verdict computed from the table.",
+                "With no arguments: the grid of the study \"Tokio mpsc channels and memory\" (agentgateway's memory"
+                        + " investigation: msg_size 8, 128, 1024 x capacity 1, 16, 1024) for every subject, then the study's own"
+                        + " tokio numbers (QUOTED), then a verdict computed from the table.",
                 ""},
         footer = {"",
                 "Method:",
@@ -46,21 +48,25 @@ import java.util.concurrent.Callable;
                 "  to the alignment, at least 16 bytes. Messages are excluded from every column but",
                 "  heap_after_fill_with_messages. heap_after_fill: after capacity messages were sent (for unbounded subjects",
                 "  'capacity' is how many the fill puts in); heap_after_drain: after that fill and a drain (receive until",
-                "  empty).",
+                "  empty); heap_after_aged: a channel that has lived, after --aged-messages messages sent and received one at",
+                "  a time and one receive that waits --aged-wait-ms on the empty channel, where the subject's consumer can wait",
+                "  (leanchan receive(timeout), BlockingQueue.poll(timeout), a Jox select with a timeout; a poll otherwise).",
                 "  alloc_per_msg_* come from com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes (what JMH's",
                 "  gc.alloc.rate.norm reports) with preallocated messages, so only the subject's own allocation counts, after a",
                 "  warm-up of at least 200,000 messages on the same instance. steady: send one, receive one; burst: fill to",
-                "  capacity, drain until empty, repeated. Each figure is the smallest of at least 3 windows of --ops/3 messages",
-                "  (more while the JIT is still settling). The same loop around a preallocated ring that allocates nothing gives",
+                "  capacity, drain until empty, repeated. Each figure is everything the measured run of --ops messages",
+                "  allocated, divided by its messages. The same loop around a preallocated ring that allocates nothing gives",
                 "  the measuring overhead, which is subtracted. Each subject gets its own copy of the loop (a hidden class), so",
                 "  no subject's JIT profile depends on which subjects ran before.",
                 "  Everything runs on one thread; see docs/lab-method.md.",
                 "",
                 "Subjects: leanchan-bounded, leanchan-unbounded, ArrayBlockingQueue, LinkedBlockingQueue,",
                 "  ConcurrentLinkedQueue, LinkedTransferQueue, MpscArrayQueue, MpscChunkedArrayQueue, MpscGrowableArrayQueue,",
-                "  MpscUnboundedArrayQueue, MpscLinkedQueue, ManyToOneConcurrentArrayQueue, kotlinx-Channel,",
-                "  Disruptor-RingBuffer; or any java.util.Queue class name with a public (int) or no-arg constructor",
-                "  (e.g. --subjects java.util.ArrayDeque; add jars with --classpath). --list shows how each is built.",
+                "  MpscUnboundedArrayQueue, MpscUnpaddedArrayQueue, MpscUnboundedXaddArrayQueue, MpscLinkedQueue,",
+                "  ManyToOneConcurrentArrayQueue, kotlinx-Channel, Disruptor-RingBuffer, Jox-Channel, Jox-Channel-unlimited;",
+                "  or any java.util.Queue class name with a public (int) or no-arg constructor (e.g. --subjects",
+                "  java.util.ArrayDeque; add jars with --classpath). leanchan stays in as the baseline unless --no-baseline.",
+                "  --list shows how each is built.",
                 "",
                 "Examples:",
                 "  leanchan-lab --format csv",
@@ -70,7 +76,9 @@ import java.util.concurrent.Callable;
                 "  leanchan-lab scenario many-channels --count 10000",
                 "  leanchan-lab scenario per-connection",
                 "",
-                "Exit codes: 0 success, 1 a measurement failed, 2 bad arguments."})
+                "Exit codes: 0 success; 1 a subject could not be measured or an output could not be written (everything",
+                "  else is still printed, and the failed rows say what failed); 2 bad arguments or an output path that cannot",
+                "  be written (checked before measuring)."})
 public final class LabMain implements Callable<Integer> {
 
     /** A bad argument: one line, exit code 2. */
@@ -82,14 +90,18 @@ public final class LabMain implements Callable<Integer> {
 
     /** Options every command takes. */
     public static final class CommonOptions {
-        @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
+        @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
                 description = "text (default), csv, json or markdown. csv prints the table only.")
         Format format;
 
         @Option(names = {"-s", "--subjects"}, split = ",", paramLabel = "NAME",
                 description = "Subjects to measure (comma-separated; default: all built-in). A fully qualified class name"
-                        + " measures that java.util.Queue.")
+                        + " measures that java.util.Queue. leanchan-bounded and leanchan-unbounded are added as the baseline"
+                        + " when no leanchan subject is named.")
         List<String> subjects;
+
+        @Option(names = "--no-baseline", description = "With --subjects: measure only the subjects named (no leanchan baseline).")
+        boolean noBaseline;
 
         @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the output to FILE instead of stdout.")
         Path out;
@@ -108,6 +120,36 @@ public final class LabMain implements Callable<Integer> {
 
         @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
         boolean quiet;
+
+        /** The format to print: the one given here, else text. */
+        Format format() {
+            return format == null ? Format.text : format;
+        }
+
+        /**
+         * Options given before the subcommand ({@code leanchan-lab --format csv scenario many-channels}) apply to it
+         * unless the subcommand gives its own.
+         */
+        void inherit(CommonOptions outer) {
+            if (format == null) {
+                format = outer.format;
+            }
+            if (subjects == null) {
+                subjects = outer.subjects;
+            }
+            noBaseline |= outer.noBaseline;
+            if (out == null) {
+                out = outer.out;
+            }
+            if (classpath == null) {
+                classpath = outer.classpath;
+            }
+            if (jvmFlags.isEmpty()) {
+                jvmFlags = outer.jvmFlags;
+            }
+            compactHeaders |= outer.compactHeaders;
+            quiet |= outer.quiet;
+        }
     }
 
     @Spec
@@ -129,8 +171,16 @@ public final class LabMain implements Callable<Integer> {
     Path chart;
 
     @Option(names = "--ops", paramLabel = "N", defaultValue = "1000000",
-            description = "Messages per allocation figure, split into 3+ windows (default: ${DEFAULT-VALUE}).")
+            description = "Messages measured per allocation figure, after the warm-up (default: ${DEFAULT-VALUE}).")
     int ops;
+
+    @Option(names = "--aged-messages", paramLabel = "N", defaultValue = "1000000",
+            description = "Messages one at a time before heap_after_aged (default: ${DEFAULT-VALUE}).")
+    int agedMessages;
+
+    @Option(names = "--aged-wait-ms", paramLabel = "MS", defaultValue = "200",
+            description = "How long the consumer waits on the empty channel before heap_after_aged (default: ${DEFAULT-VALUE}).")
+    long agedWaitMillis;
 
     @Option(names = "--scenarios",
             description = "Also run both scenarios (many-channels, per-connection) with their defaults and append them"
@@ -203,15 +253,23 @@ public final class LabMain implements Callable<Integer> {
         if (ops < 1) {
             throw new UsageError("--ops must be at least 1, was " + ops);
         }
+        if (agedMessages < 0) {
+            throw new UsageError("--aged-messages must not be negative, was " + agedMessages);
+        }
+        if (agedWaitMillis < 0) {
+            throw new UsageError("--aged-wait-ms must not be negative, was " + agedWaitMillis);
+        }
+        Format format = common.format();
         if (chart != null) {
             String n = chart.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!n.endsWith(".svg") && !n.endsWith(".png")) {
                 throw new UsageError("--chart must name a .svg or .png file, was '" + chart + "'");
             }
         }
-        if (scenarios && common.format == Format.csv) {
+        if (scenarios && format == Format.csv) {
             throw new UsageError("--scenarios cannot be combined with --format csv (csv prints one table)");
         }
+        checkOutputs(common.out, chart);
         List<Subject> subjects = resolveSubjects(common);
         if (!common.jvmFlags.isEmpty()) {
             return ChildJvm.passthrough(common.jvmFlags, withoutJvmFlags(rawArgs));
@@ -220,16 +278,18 @@ public final class LabMain implements Callable<Integer> {
             ChildJvm.checkCompactHeadersSupported();
         }
         Progress progress = new Progress(err, !common.quiet);
-        GridReport report = GridReport.measure(subjects, dedupe(msgSizes), dedupe(capacities), ops, progress);
+        GridReport report = GridReport.measure(subjects, dedupe(msgSizes), dedupe(capacities),
+                new Measurer(ops, agedMessages, agedWaitMillis), progress);
         if (childJson) {
             out.print(Json.write(report.toMap()));
             return 0;
         }
         if (common.compactHeaders) {
-            List<String> childArgs = new ArrayList<>(List.of("--child-json",
+            List<String> childArgs = new ArrayList<>(List.of("--child-json", "--no-baseline",
                     "--subjects", String.join(",", report.subjects.stream().map(GridReport.SubjectInfo::name).toList()),
                     "--msg-sizes", joinInts(report.msgSizes), "--capacities", joinInts(report.capacities),
-                    "--ops", String.valueOf(ops)));
+                    "--ops", String.valueOf(ops), "--aged-messages", String.valueOf(agedMessages),
+                    "--aged-wait-ms", String.valueOf(agedWaitMillis)));
             if (common.classpath != null) {
                 childArgs.add("--classpath");
                 childArgs.add(common.classpath);
@@ -243,38 +303,116 @@ public final class LabMain implements Callable<Integer> {
             String json = ChildJvm.capture(List.of(ChildJvm.COMPACT_HEADERS), childArgs);
             report.compact = GridReport.fromMap(asMap(Json.parse(json)));
         }
+        boolean failed = false;
         String chartRef = null;
         if (chart != null) {
-            Chart.write(report, chart);
-            chartRef = chartReference(chart, common.out);
-            if (!common.quiet) {
-                err.println("leanchan-lab: wrote chart " + chart);
+            try {
+                Chart.write(report, chart);
+                chartRef = chartReference(chart, common.out);
+                if (!common.quiet) {
+                    err.println("leanchan-lab: wrote chart " + chart);
+                }
+            } catch (IOException | RuntimeException e) {
+                err.println("leanchan-lab: could not write the chart " + chart + ": " + Measurer.describe(e));
+                failed = true;
             }
         }
-        String text = GridFormat.format(report, common.format, chartRef);
+        String text = GridFormat.format(report, format, chartRef);
+        List<ScenarioReport> extra = new ArrayList<>();
         if (scenarios) {
             Progress p = new Progress(err, !common.quiet);
-            ScenarioReport many = Scenarios.manyChannels(subjects, 10_000, 16, 24, p);
-            ScenarioReport conn = Scenarios.perConnection(subjects, 10_000, 64, 250, 1, 64, 8192, p);
-            if (common.format == Format.json) {
+            extra.add(Scenarios.manyChannels(subjects, 10_000, 16, 24, p));
+            extra.add(Scenarios.perConnection(subjects, 10_000, 64, 250, 1, 64, 8192, p));
+            if (format == Format.json) {
                 java.util.Map<String, Object> m = asMap(Json.parse(text));
-                m.put("scenarios", List.of(Json.parse(many.format(Format.json)), Json.parse(conn.format(Format.json))));
+                m.put("scenarios", extra.stream().map(ScenarioReport::toMap).toList());
                 text = Json.write(m);
             } else {
-                String sep = common.format == Format.markdown ? "\n" : "\n\n";
-                text = text + sep + many.format(common.format) + sep + conn.format(common.format);
+                String sep = format == Format.markdown ? "\n" : "\n\n";
+                StringBuilder sb = new StringBuilder(text);
+                for (ScenarioReport x : extra) {
+                    sb.append(sep).append(x.format(format));
+                }
+                text = sb.toString();
             }
         }
-        if (common.format == Format.markdown) {
+        if (format == Format.markdown) {
             String commit = System.getenv("LEANCHAN_GIT_COMMIT");
             text = "# Footprint: leanchan vs JVM queues and channels\n\n"
                     + "Generated by `bin/leanchan-lab " + String.join(" ", rawArgs) + "` on " + LocalDate.now()
                     + (commit == null || commit.isBlank() ? "" : " at commit " + commit)
-                    + ". Every number below comes from that run except the tokio figures, which are QUOTED from the seed study.\n\n"
+                    + ". Every number below comes from that run except the tokio figures, which are QUOTED from the study"
+                    + " " + TokioStudy.NAME + " (agentgateway's memory investigation).\n\n"
                     + text;
         }
-        emit(common, text, out, err);
-        return 0;
+        failed |= !emit(common, text, out, err);
+        List<String> bad = new ArrayList<>();
+        for (Row r : report.failed()) {
+            String what = r.subject() + " (" + r.failure() + ")";
+            if (bad.stream().noneMatch(b -> b.startsWith(r.subject() + " "))) {
+                bad.add(what);
+            }
+        }
+        for (ScenarioReport x : extra) {
+            for (List<Object> r : x.rows()) {
+                if (r.get(r.size() - 1) != null) {
+                    bad.add(r.get(0) + " in scenario " + x.name() + " (" + r.get(r.size() - 1) + ")");
+                }
+            }
+        }
+        if (!bad.isEmpty()) {
+            err.println("leanchan-lab: " + bad.size() + (bad.size() == 1 ? " subject" : " subjects")
+                    + " could not be fully measured; the rows say what failed: " + String.join("; ", bad));
+            failed = true;
+        }
+        return failed ? 1 : 0;
+    }
+
+    /**
+     * Checks, before anything is measured, that every output can be written: its directory exists and takes a new
+     * file, and an existing file can be opened for writing. A problem is a {@link UsageError} (one line, exit 2).
+     */
+    static void checkOutputs(Path out, Path chart) {
+        if (out != null && chart != null && out.toAbsolutePath().normalize().equals(chart.toAbsolutePath().normalize())) {
+            throw new UsageError("--out and --chart name the same file: " + out);
+        }
+        if (out != null) {
+            checkWritable("--out", out);
+        }
+        if (chart != null) {
+            checkWritable("--chart", chart);
+        }
+    }
+
+    static void checkWritable(String option, Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw new UsageError(option + " " + p + " is a directory; name a file");
+        }
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            Path q = dir;
+            while (q != null && !Files.exists(q)) {
+                q = q.getParent();
+            }
+            if (q != null && !Files.isDirectory(q)) {
+                throw new UsageError(option + " " + p + " cannot be written: " + q + " is a file, not a directory");
+            }
+            throw new UsageError(option + " " + p + " cannot be written: directory " + dir + " does not exist (create it first)");
+        }
+        try {
+            if (Files.exists(abs)) {
+                try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(abs,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
+                    // opened for writing without changing it
+                }
+            } else {
+                Files.delete(Files.createTempFile(dir, ".leanchan-lab-", ".probe"));
+            }
+        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+            throw new UsageError(option + " " + p + " cannot be written (" + why + ")");
+        }
     }
 
     static String joinInts(List<Integer> l) {
@@ -305,34 +443,43 @@ public final class LabMain implements Callable<Integer> {
     /** The marker after which a markdown --out file keeps what a person wrote by hand. */
     public static final String HAND_WRITTEN_MARKER = "<!-- leanchan-lab: end of generated part; text below is kept on regeneration -->";
 
-    static void emit(CommonOptions common, String text, PrintStream out, PrintStream err) throws IOException {
+    /**
+     * Prints the text, or writes it to --out (keeping a markdown file's hand-written tail). If the file cannot be
+     * written after all, the text goes to stdout instead so that no result is lost, and this returns false.
+     */
+    static boolean emit(CommonOptions common, String text, PrintStream out, PrintStream err) {
         if (common.out == null) {
             out.print(text);
             out.flush();
-            return;
+            return true;
         }
         Path file = common.out;
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        if (common.format == Format.markdown) {
-            String tail = "";
-            if (Files.exists(file)) {
-                String old = Files.readString(file, StandardCharsets.UTF_8);
-                int at = old.indexOf(HAND_WRITTEN_MARKER);
-                if (at >= 0) {
-                    tail = old.substring(at + HAND_WRITTEN_MARKER.length());
+        try {
+            if (common.format() == Format.markdown) {
+                String tail = "";
+                if (Files.exists(file)) {
+                    String old = Files.readString(file, StandardCharsets.UTF_8);
+                    int at = old.indexOf(HAND_WRITTEN_MARKER);
+                    if (at >= 0) {
+                        tail = old.substring(at + HAND_WRITTEN_MARKER.length());
+                    }
+                }
+                text = text + "\n" + HAND_WRITTEN_MARKER + tail;
+                if (!text.endsWith("\n")) {
+                    text += "\n";
                 }
             }
-            text = text + "\n" + HAND_WRITTEN_MARKER + tail;
-            if (!text.endsWith("\n")) {
-                text += "\n";
-            }
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            err.println("leanchan-lab: could not write " + file + " (" + Measurer.describe(e) + "); the output follows on stdout");
+            out.print(text);
+            out.flush();
+            return false;
         }
-        Files.writeString(file, text, StandardCharsets.UTF_8);
         if (!common.quiet) {
             err.println("leanchan-lab: wrote " + file);
         }
+        return true;
     }
 
     static List<Integer> dedupe(List<Integer> l) {
@@ -423,6 +570,14 @@ public final class LabMain implements Callable<Integer> {
         if (out.isEmpty()) {
             throw new UsageError("--subjects named no subject");
         }
+        if (!common.noBaseline && out.stream().noneMatch(s -> s.name().startsWith("leanchan"))) {
+            List<Subject> withBaseline = new ArrayList<>();
+            for (String b : List.of("leanchan-bounded", "leanchan-unbounded")) {
+                withBaseline.add(Subjects.resolve(b, loader));
+            }
+            withBaseline.addAll(out);
+            return withBaseline;
+        }
         return out;
     }
 
@@ -431,7 +586,8 @@ public final class LabMain implements Callable<Integer> {
         for (Subject s : resolveSubjects(common)) {
             t.row(List.of(s.name(), s.bounded() ? "yes" : "no", s.config(1024)));
         }
-        out.print(common.format == Format.csv ? t.csv() : common.format == Format.markdown ? t.markdown() : t.text());
+        Format f = common.format();
+        out.print(f == Format.csv ? t.csv() : f == Format.markdown ? t.markdown() : t.text());
         return 0;
     }
 
@@ -448,7 +604,8 @@ public final class LabMain implements Callable<Integer> {
     }
 
     @Command(name = "scenario", mixinStandardHelpOptions = true,
-            description = "Scenarios from the seed study.",
+            description = "The two real cases of the study \"Tokio mpsc channels and memory\": agentgateway's many"
+                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057).",
             subcommands = {ManyChannels.class, PerConnection.class})
     static final class ScenarioCommand implements Callable<Integer> {
         @Spec
@@ -482,8 +639,10 @@ public final class LabMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             validate();
-            List<Subject> subjects = resolveSubjects(common, defaults());
             LabMain main = root();
+            common.inherit(main.common);
+            checkOutputs(common.out, null);
+            List<Subject> subjects = resolveSubjects(common, defaults());
             List<String> flags = new ArrayList<>(common.jvmFlags);
             if (common.compactHeaders) {
                 ChildJvm.checkCompactHeadersSupported();
@@ -495,8 +654,18 @@ public final class LabMain implements Callable<Integer> {
                 return ChildJvm.passthrough(flags, args);
             }
             ScenarioReport r = measure(subjects, new Progress(main.err, !common.quiet));
-            emit(common, r.format(common.format), main.out, main.err);
-            return 0;
+            boolean written = emit(common, r.format(common.format()), main.out, main.err);
+            if (r.anyFailed()) {
+                List<String> bad = new ArrayList<>();
+                for (List<Object> x : r.rows()) {
+                    if (x.get(x.size() - 1) != null) {
+                        bad.add(x.get(0) + " (" + x.get(x.size() - 1) + ")");
+                    }
+                }
+                main.err.println("leanchan-lab: " + bad.size() + (bad.size() == 1 ? " subject" : " subjects")
+                        + " could not be measured; the rows say what failed: " + String.join("; ", bad));
+            }
+            return written && !r.anyFailed() ? 0 : 1;
         }
 
         static void positive(String option, int v) {
@@ -508,7 +677,8 @@ public final class LabMain implements Callable<Integer> {
 
     @Command(name = "many-channels", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
             description = {"N channels (default 10,000), capacity 16, each holding one 24-byte message: bytes per channel and"
-                    + " in total, per subject (the seed's thousands of per-service health channels)."})
+                    + " in total, per subject (agentgateway's thousands of per-service health channels in the study"
+                    + " \"Tokio mpsc channels and memory\")."})
     static final class ManyChannels extends ScenarioBase {
         @Option(names = {"-n", "--count"}, defaultValue = "10000", description = "Channels (default: ${DEFAULT-VALUE}).")
         int count;
@@ -535,7 +705,7 @@ public final class LabMain implements Callable<Integer> {
     @Command(name = "per-connection", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
             description = {"N connections (default 10,000), each an 8 KB read buffer plus a request-dispatch channel that has"
                     + " carried 64 requests of 250 B and been drained: bytes per connection and the channel's share"
-                    + " (the seed's hyper case)."})
+                    + " (hyper's case in the study \"Tokio mpsc channels and memory\", hyper issue #4057)."})
     static final class PerConnection extends ScenarioBase {
         @Option(names = {"-n", "--count"}, defaultValue = "10000", description = "Connections (default: ${DEFAULT-VALUE}).")
         int count;

@@ -10,23 +10,51 @@ import java.util.Set;
  * every instance (static sentinels, singletons, the current thread) and are excluded, as are the messages
  * (except in heap_after_fill_with_messages). Allocation comes from
  * {@code com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes()} around a loop over preallocated
- * messages, after a warm-up on the same instance, minus what the same loop allocates around a subject that
- * allocates nothing.
+ * messages, after a warm-up on the same instance: the total over the whole measured run divided by its messages
+ * (what JMH's gc.alloc.rate.norm reports), minus what the same loop allocates around a subject that allocates
+ * nothing.
+ *
+ * <p>Every figure of a cell is measured on its own: a subject that throws loses only the figures it could not
+ * give, and the row says what failed ({@link Row#failure()}).
  */
 public final class Measurer {
 
-    /** Messages sent per measured allocation window (steady) and at least per burst window. */
+    /** Messages one at a time before the aged figure, by default. */
+    public static final int AGED_MESSAGES = 1_000_000;
+    /** How long the consumer waits on the empty instance before the aged figure, by default (milliseconds). */
+    public static final long AGED_WAIT_MILLIS = 200;
+
+    /** Messages per allocation figure (steady), at least (bursts). */
     private final int ops;
+    private final int agedMessages;
+    private final long agedWaitMillis;
 
     public Measurer(int ops) {
+        this(ops, AGED_MESSAGES, AGED_WAIT_MILLIS);
+    }
+
+    public Measurer(int ops, int agedMessages, long agedWaitMillis) {
         if (ops < 1) {
             throw new IllegalArgumentException("ops must be at least 1");
         }
+        if (agedMessages < 0 || agedWaitMillis < 0) {
+            throw new IllegalArgumentException("aged messages and wait must not be negative");
+        }
         this.ops = ops;
+        this.agedMessages = agedMessages;
+        this.agedWaitMillis = agedWaitMillis;
     }
 
     public int ops() {
         return ops;
+    }
+
+    public int agedMessages() {
+        return agedMessages;
+    }
+
+    public long agedWaitMillis() {
+        return agedWaitMillis;
     }
 
     /** The most the measuring loop itself allocated in any window (subtracted from every figure). */
@@ -36,44 +64,166 @@ public final class Measurer {
 
     private long maxOverhead;
 
-    /** The heap columns of one cell. */
-    public record Heap(long create, long fill, long fillWithMessages, long drain, int held, int retainedAfterDrain) {
+    /** The heap columns of one cell; figures not measured are {@link Row#MISSING}, and failure says why (else null). */
+    public record Heap(long create, long fill, long fillWithMessages, long drain, int held, int retainedAfterDrain,
+                       String failure) {
     }
 
-    /** Measures one cell; anything unusual (fewer messages held than asked, messages kept after a drain) goes to notes. */
+    /** Aged figures already measured, per subject and capacity: a Long, or the failure as a String. */
+    private final java.util.Map<String, Object> agedCache = new java.util.HashMap<>();
+
+    /**
+     * Measures one cell, each figure on its own. Anything unusual (fewer messages held than asked, messages kept
+     * after a drain) goes to notes; what failed goes to the row's failure.
+     */
     public Row measure(Subject s, int msgSize, int capacity, List<String> notes) {
+        java.util.Map<String, List<String>> failures = new java.util.LinkedHashMap<>();
         Heap h = heap(s, msgSize, capacity);
-        if (h.held() != capacity) {
-            notes.add(s.name() + " (msg " + msgSize + ", capacity " + capacity + ") held only " + h.held()
-                    + " of " + capacity + " messages");
+        if (h.failure() != null) {
+            int colon = h.failure().indexOf(": ");
+            failures.computeIfAbsent(h.failure().substring(colon + 2), k -> new ArrayList<>()).add(h.failure().substring(0, colon));
+        } else {
+            if (h.held() != capacity) {
+                failures.computeIfAbsent("held only " + h.held() + " of " + capacity + " messages", k -> new ArrayList<>())
+                        .add("fill");
+            }
+            if (h.retainedAfterDrain() > 0) {
+                notes.add(s.name() + " (msg " + msgSize + ", capacity " + capacity + ") still references "
+                        + h.retainedAfterDrain() + " drained messages (not counted in heap_after_drain)");
+            }
         }
-        if (h.retainedAfterDrain() > 0) {
-            notes.add(s.name() + " (msg " + msgSize + ", capacity " + capacity + ") still references "
-                    + h.retainedAfterDrain() + " drained messages (not counted in heap_after_drain)");
+        long aged = Row.MISSING;
+        Object cached = agedCache.get(s.name() + "/" + capacity);
+        if (cached == null) {
+            try {
+                cached = aged(s, capacity, msgSize, notes);
+            } catch (Throwable t) {
+                cached = describe(t);
+            }
+            agedCache.put(s.name() + "/" + capacity, cached);
         }
-        double steady = steadyAllocPerMessage(s, capacity, msgSize);
-        double burst = burstAllocPerMessage(s, capacity, msgSize);
-        return new Row(s.name(), msgSize, capacity, h.create(), h.fill(), h.fillWithMessages(), h.drain(), steady, burst);
+        if (cached instanceof Long v) {
+            aged = v;
+        } else {
+            failures.computeIfAbsent((String) cached, k -> new ArrayList<>()).add("aged");
+        }
+        double steady = Double.NaN;
+        try {
+            steady = steadyAllocPerMessage(s, capacity, msgSize);
+        } catch (Throwable t) {
+            failures.computeIfAbsent(describe(t), k -> new ArrayList<>()).add("alloc steady");
+        }
+        double burst = Double.NaN;
+        try {
+            burst = burstAllocPerMessage(s, capacity, msgSize);
+        } catch (Throwable t) {
+            failures.computeIfAbsent(describe(t), k -> new ArrayList<>()).add("alloc burst");
+        }
+        List<String> what = new ArrayList<>();
+        failures.forEach((why, steps) -> what.add(String.join(", ", steps) + ": " + why));
+        return new Row(s.name(), msgSize, capacity, h.create(), h.fill(), h.fillWithMessages(), h.drain(), aged, steady,
+                burst, what.isEmpty() ? null : String.join("; ", what));
     }
 
-    /** Retained bytes after create, after a fill to capacity (without and with messages) and after draining. */
+    /** One line for a failure: the exception's class and first message line; fatal VM errors are rethrown. */
+    static String describe(Throwable t) {
+        if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError) && !(t instanceof StackOverflowError)) {
+            throw (VirtualMachineError) t;
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable root = t;
+        if (t instanceof IllegalArgumentException && t.getCause() != null && String.valueOf(t.getMessage()).startsWith("cannot create")) {
+            return LabMain.firstLine(t.getMessage());
+        }
+        String msg = root.getMessage() == null ? "" : LabMain.firstLine(root.getMessage());
+        if (msg.length() > 90) {
+            msg = msg.substring(0, 87) + "...";
+        }
+        return root.getClass().getSimpleName() + (msg.isBlank() ? "" : ": " + msg);
+    }
+
+    /**
+     * Retained bytes after create, after a fill to capacity (without and with messages) and after draining. Each
+     * figure is kept as soon as it is measured; if a step throws, the later figures are {@link Row#MISSING} and
+     * failure names the step.
+     */
     public static Heap heap(Subject s, int msgSize, int capacity) {
+        long create = Row.MISSING;
+        long fill = Row.MISSING;
+        long fillWith = Row.MISSING;
+        long drained = Row.MISSING;
+        int held = 0;
+        int kept = 0;
+        String step = "create";
+        try {
+            Subject.Instance a = s.create(capacity);
+            Subject.Instance b = s.create(capacity);
+            Object[] ma = Messages.make(msgSize, capacity);
+            Object[] mb = Messages.make(msgSize, capacity);
+            Set<Object> messagesA = HeapWalker.identitySet(ma);
+            step = "heap after create";
+            create = retained(a, b, messagesA)[0];
+
+            step = "fill";
+            held = fill(a, ma);
+            fill(b, mb);
+            long[] full = retained(a, b, messagesA);
+            fill = full[0];
+            fillWith = full[1];
+
+            step = "drain";
+            drain(a);
+            drain(b);
+            long[] d = retained(a, b, messagesA);
+            drained = d[0];
+            kept = (int) d[2];
+            return new Heap(create, fill, fillWith, drained, held, kept, null);
+        } catch (Throwable t) {
+            return new Heap(create, fill, fillWith, drained, held, kept, step + ": " + describe(t));
+        }
+    }
+
+    /**
+     * Retained bytes of an instance that has lived: {@link #agedMessages()} messages sent and received one at a
+     * time, then one receive that waits {@link #agedWaitMillis()} ms on the empty instance the way the subject's
+     * consumer waits ({@link Subject.Instance#pollWaiting}; a subject that cannot wait polls). Messages excluded;
+     * none is held at the end, so the figure does not depend on msg_size.
+     */
+    public long aged(Subject s, int capacity, int msgSize, List<String> notes) throws InterruptedException {
         Subject.Instance a = s.create(capacity);
         Subject.Instance b = s.create(capacity);
-        Object[] ma = Messages.make(msgSize, capacity);
-        Object[] mb = Messages.make(msgSize, capacity);
-        Set<Object> messagesA = HeapWalker.identitySet(ma);
+        Object[] ma = Messages.make(msgSize, 64);
+        Object[] mb = Messages.make(msgSize, 64);
+        oneAtATime(a, ma, agedMessages);
+        oneAtATime(b, mb, agedMessages);
+        waitOnEmpty(a);
+        waitOnEmpty(b);
+        long[] r = retained(a, b, HeapWalker.identitySet(ma));
+        if (r[2] > 0 && notes != null) {
+            notes.add(s.name() + " (capacity " + capacity + ") still references " + r[2]
+                    + " received messages after aging (not counted in heap_after_aged)");
+        }
+        return r[0];
+    }
 
-        long create = retained(a, b, messagesA)[0];
+    private static void oneAtATime(Subject.Instance x, Object[] msgs, int n) {
+        for (int i = 0; i < n; i++) {
+            Object m = msgs[i & (msgs.length - 1)];
+            if (!x.offer(m)) {
+                throw new IllegalStateException("refused message " + (i + 1) + " although empty");
+            }
+            if (x.poll() != m) {
+                throw new IllegalStateException("did not give back message " + (i + 1) + " just sent");
+            }
+        }
+    }
 
-        int held = fill(a, ma);
-        fill(b, mb);
-        long[] full = retained(a, b, messagesA);
-
-        drain(a);
-        drain(b);
-        long[] drained = retained(a, b, messagesA);
-        return new Heap(create, full[0], full[1], drained[0], held, (int) drained[2]);
+    private void waitOnEmpty(Subject.Instance x) throws InterruptedException {
+        if (x.pollWaiting(agedWaitMillis) != null) {
+            throw new IllegalStateException("received a message from an empty instance");
+        }
     }
 
     /** {bytes without messages, bytes with messages, messages reachable}, shared objects excluded. */
@@ -114,12 +264,8 @@ public final class Measurer {
 
     /** Messages of warm-up before any allocation window, whatever --ops says: enough for C2 to compile the loops. */
     static final int WARM_UP_MESSAGES = 200_000;
-    /**
-     * Allocation windows per figure: at least 3, and more (up to {@link #MAX_WINDOWS}) while the last two windows
-     * still improved on the best, i.e. while the JIT is still settling; the figure is the smallest window.
-     */
+    /** The measured run is split into this many windows, alternating with the zero-allocation loop. */
     static final int WINDOWS = 3;
-    static final int MAX_WINDOWS = 15;
 
     /** Rounds bytes per message to 0.01, the precision every format prints. */
     static double round(double v) {
@@ -127,8 +273,9 @@ public final class Measurer {
     }
 
     /**
-     * Bytes per message with one message in flight: send one, receive one; windows of ops/3 messages after a
-     * warm-up on the same instance, the smallest window counts.
+     * Bytes per message with one message in flight: send one, receive one. After a warm-up on the same instance,
+     * {@code ops} messages are measured (in {@link #WINDOWS} windows alternating with the zero-allocation loop);
+     * the figure is everything they allocated divided by {@code ops}, as JMH's gc.alloc.rate.norm.
      */
     public double steadyAllocPerMessage(Subject s, int capacity, int msgSize) {
         LoopRunner loops = loopsFor(s);
@@ -141,22 +288,23 @@ public final class Measurer {
             loops.steady(zero, msgs, 10_000);
         }
         int window = Math.max(1, ops / WINDOWS);
-        double best = Double.MAX_VALUE;
-        int sinceBetter = 0;
-        for (int w = 0; w < MAX_WINDOWS && (w < WINDOWS || sinceBetter < 2); w++) {
-            long overhead = loops.steady(zero, msgs, window);
-            long bytes = loops.steady(x, msgs, window);
-            maxOverhead = Math.max(maxOverhead, overhead);
-            double v = Math.max(0, bytes - overhead) / (double) window;
-            sinceBetter = v < best - 0.005 ? 0 : sinceBetter + 1;
-            best = Math.min(best, v);
+        long bytes = 0;
+        long overhead = 0;
+        long messages = 0;
+        for (int w = 0; w < WINDOWS; w++) {
+            long o = loops.steady(zero, msgs, window);
+            bytes += loops.steady(x, msgs, window);
+            overhead += o;
+            maxOverhead = Math.max(maxOverhead, o);
+            messages += window;
         }
-        return round(best);
+        return round(Math.max(0, bytes - overhead) / (double) messages);
     }
 
     /**
-     * Bytes per message in repeated bursts: fill to capacity, then drain until empty; windows of at least ops/3
-     * messages after a warm-up on the same instance, the smallest window counts.
+     * Bytes per message in repeated bursts: fill to capacity, then drain until empty. After a warm-up on the same
+     * instance, at least {@code ops} messages are measured (whole bursts, in {@link #WINDOWS} windows alternating with
+     * the zero-allocation loop); the figure is everything they allocated divided by the messages.
      */
     public double burstAllocPerMessage(Subject s, int capacity, int msgSize) {
         LoopRunner loops = loopsFor(s);
@@ -170,17 +318,17 @@ public final class Measurer {
             loops.burst(zero, msgs, n);
         }
         int rounds = Math.max(2, (ops / WINDOWS + capacity - 1) / capacity);
-        double best = Double.MAX_VALUE;
-        int sinceBetter = 0;
-        for (int w = 0; w < MAX_WINDOWS && (w < WINDOWS || sinceBetter < 2); w++) {
-            long overhead = loops.burst(zero, msgs, rounds);
-            long bytes = loops.burst(x, msgs, rounds);
-            maxOverhead = Math.max(maxOverhead, overhead);
-            double v = Math.max(0, bytes - overhead) / ((double) rounds * capacity);
-            sinceBetter = v < best - 0.005 ? 0 : sinceBetter + 1;
-            best = Math.min(best, v);
+        long bytes = 0;
+        long overhead = 0;
+        long messages = 0;
+        for (int w = 0; w < WINDOWS; w++) {
+            long o = loops.burst(zero, msgs, rounds);
+            bytes += loops.burst(x, msgs, rounds);
+            overhead += o;
+            maxOverhead = Math.max(maxOverhead, o);
+            messages += (long) rounds * capacity;
         }
-        return round(best);
+        return round(Math.max(0, bytes - overhead) / (double) messages);
     }
 
     /** A preallocated ring that allocates nothing per operation: what the measuring loop itself costs. */

@@ -5,20 +5,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The result of a scenario: one table plus what it means. */
+/**
+ * The result of a scenario: one table plus what it means. The last column, "failed", is null for a subject that
+ * was measured and says what failed otherwise (its figures are then null).
+ */
 public record ScenarioReport(String name, String title, JvmInfo jvm, Map<String, String> libraries, List<String> method,
-                             List<String> columns, List<List<Object>> rows, List<String> quoted, String verdict,
+                             List<String> columns, List<List<Object>> rows, List<String> quoted, List<String> verdict,
                              List<String> notes) {
 
-    Table table() {
-        Table t = new Table(columns);
-        for (int i = 1; i < columns.size(); i++) {
+    /** Whether some subject could not be measured. */
+    public boolean anyFailed() {
+        return rows.stream().anyMatch(r -> r.get(r.size() - 1) != null);
+    }
+
+    Table table(boolean withFailed, String missing) {
+        int n = withFailed ? columns.size() : columns.size() - 1;
+        Table t = new Table(columns.subList(0, n));
+        for (int i = 1; i < n; i++) {
             t.numeric(i);
         }
         for (List<Object> r : rows) {
             List<String> cells = new ArrayList<>();
-            for (Object o : r) {
-                cells.add(o instanceof Double d ? Json.number(d) : String.valueOf(o));
+            for (int i = 0; i < n; i++) {
+                Object o = r.get(i);
+                cells.add(o == null ? (i == columns.size() - 1 ? "" : missing) : o instanceof Double d ? Fmt.number(d) : String.valueOf(o));
             }
             t.row(cells);
         }
@@ -27,8 +37,8 @@ public record ScenarioReport(String name, String title, JvmInfo jvm, Map<String,
 
     public String format(Format f) {
         return switch (f) {
-            case csv -> table().csv();
-            case json -> json();
+            case csv -> table(true, "").csv();
+            case json -> Json.write(toMap());
             case text -> text();
             case markdown -> markdown();
         };
@@ -44,14 +54,17 @@ public record ScenarioReport(String name, String title, JvmInfo jvm, Map<String,
         for (String m : method) {
             sb.append(m).append('\n');
         }
-        sb.append('\n').append(table().text()).append('\n');
+        sb.append('\n').append(table(anyFailed(), "-").text()).append('\n');
         for (String n : notes) {
             sb.append("Note: ").append(n).append('\n');
         }
         for (String q : quoted) {
-            sb.append("QUOTED (seed study, not measured here): ").append(q).append('\n');
+            sb.append("QUOTED from the study ").append(TokioStudy.NAME).append(", not measured here: ").append(q).append('\n');
         }
-        sb.append("\nVerdict: ").append(verdict).append('\n');
+        sb.append("\nVerdict:\n");
+        for (String v : verdict) {
+            sb.append("  - ").append(v).append('\n');
+        }
         return sb.toString();
     }
 
@@ -62,18 +75,21 @@ public record ScenarioReport(String name, String title, JvmInfo jvm, Map<String,
         for (String m : method) {
             sb.append("- ").append(m).append('\n');
         }
-        sb.append('\n').append(table().markdown()).append('\n');
+        sb.append('\n').append(table(anyFailed(), "-").markdown()).append('\n');
         for (String n : notes) {
             sb.append("- Note: ").append(n).append('\n');
         }
         for (String q : quoted) {
-            sb.append("- **QUOTED** (seed study, not measured here): ").append(q).append('\n');
+            sb.append("- **QUOTED** from the study ").append(TokioStudy.NAME).append(", not measured here: ").append(q).append('\n');
         }
-        sb.append("\n").append(verdict).append('\n');
+        sb.append('\n');
+        for (String v : verdict) {
+            sb.append("- ").append(v).append('\n');
+        }
         return sb.toString();
     }
 
-    String json() {
+    Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", "leanchan-lab");
         m.put("scenario", name);
@@ -94,6 +110,6 @@ public record ScenarioReport(String name, String title, JvmInfo jvm, Map<String,
         m.put("quoted", quoted);
         m.put("notes", notes);
         m.put("verdict", verdict);
-        return Json.write(m);
+        return m;
     }
 }

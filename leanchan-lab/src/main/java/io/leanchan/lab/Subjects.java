@@ -17,6 +17,10 @@ import org.jctools.queues.MpscChunkedArrayQueue;
 import org.jctools.queues.MpscGrowableArrayQueue;
 import org.jctools.queues.MpscLinkedQueue;
 import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.unpadded.MpscUnpaddedArrayQueue;
+import com.softwaremill.jox.ChannelClosed;
+import com.softwaremill.jox.Select;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -28,8 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
@@ -62,11 +69,19 @@ public final class Subjects {
                         + (c < 4 ? "; JCTools' minimum capacity is 4" : "")));
         add(queue("MpscUnboundedArrayQueue", false, c -> new MpscUnboundedArrayQueue<>(JCTOOLS_UNBOUNDED_CHUNK),
                 c -> "new MpscUnboundedArrayQueue<>(" + JCTOOLS_UNBOUNDED_CHUNK + "): chunk size as in Netty's event loops"));
+        add(queue("MpscUnpaddedArrayQueue", true, MpscUnpaddedArrayQueue::new,
+                c -> "new org.jctools.queues.unpadded.MpscUnpaddedArrayQueue<>(" + c + "): MpscArrayQueue without the"
+                        + " padding; one array of " + pow2(c) + " slots (power of two), preallocated"));
+        add(queue("MpscUnboundedXaddArrayQueue", false, c -> new MpscUnboundedXaddArrayQueue<>(JCTOOLS_UNBOUNDED_CHUNK),
+                c -> "new MpscUnboundedXaddArrayQueue<>(" + JCTOOLS_UNBOUNDED_CHUNK + "): chunks of "
+                        + JCTOOLS_UNBOUNDED_CHUNK + " slots (as in the benchmarks), up to 2 spare chunks pooled (JCTools' default)"));
         add(queue("MpscLinkedQueue", false, c -> new MpscLinkedQueue<>(), c -> "new MpscLinkedQueue<>()"));
         add(queue("ManyToOneConcurrentArrayQueue", true, ManyToOneConcurrentArrayQueue::new,
                 c -> "Agrona new ManyToOneConcurrentArrayQueue<>(" + c + "): one array of " + pow2(c) + " slots, preallocated"));
         add(new KotlinxSubject());
         add(new DisruptorSubject());
+        add(new JoxSubject(true));
+        add(new JoxSubject(false));
     }
 
     private Subjects() {
@@ -164,6 +179,22 @@ public final class Subjects {
     @SuppressWarnings("unchecked")
     static Subject queue(String name, boolean bounded, IntFunction<? extends Queue<?>> factory, IntFunction<String> config) {
         return new Subject() {
+            private String waits;
+
+            @Override
+            public String waits() {
+                if (waits == null) {
+                    boolean blocking;
+                    try {
+                        blocking = factory.apply(16) instanceof BlockingQueue;
+                    } catch (RuntimeException e) {
+                        blocking = false;
+                    }
+                    waits = blocking ? "BlockingQueue.poll(timeout)" : "cannot wait (not a BlockingQueue): poll()";
+                }
+                return waits;
+            }
+
             @Override
             public String name() {
                 return name;
@@ -213,6 +244,11 @@ public final class Subjects {
         public Object poll() {
             return q.poll();
         }
+
+        @Override
+        public Object pollWaiting(long millis) throws InterruptedException {
+            return q instanceof BlockingQueue<Object> b ? b.poll(millis, TimeUnit.MILLISECONDS) : q.poll();
+        }
     }
 
     /** leanchan: roots are the channel, its sender and its receiver (one receiver view, kept, as a user would). */
@@ -237,6 +273,11 @@ public final class Subjects {
         public String config(int capacity) {
             return bounded ? "Channel.bounded(" + capacity + "); roots: channel, sender(), receiver()"
                     : "Channel.unbounded(); roots: channel, sender(), receiver()";
+        }
+
+        @Override
+        public String waits() {
+            return "Receiver.receive(timeout)";
         }
 
         @Override
@@ -276,6 +317,11 @@ public final class Subjects {
         public Object poll() {
             return receiver.tryReceive();
         }
+
+        @Override
+        public Object pollWaiting(long millis) throws InterruptedException {
+            return receiver.receive(millis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -314,6 +360,11 @@ public final class Subjects {
         @Override
         public String config(int capacity) {
             return "kotlinx.coroutines Channel(" + capacity + ", BufferOverflow.SUSPEND) through trySend/tryReceive (MethodHandles)";
+        }
+
+        @Override
+        public String waits() {
+            return "cannot wait outside a coroutine: tryReceive()";
         }
 
         @Override
@@ -384,6 +435,11 @@ public final class Subjects {
         }
 
         @Override
+        public String waits() {
+            return "cannot wait without an event processor: poll of the cursor";
+        }
+
+        @Override
         public Instance create(int capacity) {
             RingBuffer<Object[]> ring = RingBuffer.createMultiProducer(DisruptorSubject::newEvent, pow2(capacity));
             Sequence consumer = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
@@ -439,6 +495,117 @@ public final class Subjects {
             event[0] = null;
             consumer.set(next);
             return m;
+        }
+    }
+
+    /**
+     * softwaremill Jox {@code Channel}: {@code newBufferedChannel(capacity)} or {@code newUnlimitedChannel()}. Jox 1.0.1
+     * has no trySend/tryReceive (a select with a default clause would allocate per call), so the adapter counts what
+     * the channel holds and calls the plain {@code send}/{@code receive} only when they cannot wait, as a
+     * single-threaded user would. The aged wait is a {@code Select.selectOrClosedWithin(timeout, receiveClause())}.
+     */
+    static final class JoxSubject implements Subject {
+        private final boolean bounded;
+
+        JoxSubject(boolean bounded) {
+            this.bounded = bounded;
+        }
+
+        @Override
+        public String name() {
+            return bounded ? "Jox-Channel" : "Jox-Channel-unlimited";
+        }
+
+        @Override
+        public boolean bounded() {
+            return bounded;
+        }
+
+        @Override
+        public String config(int capacity) {
+            return (bounded ? "Jox Channel.newBufferedChannel(" + capacity + ")" : "Jox Channel.newUnlimitedChannel()")
+                    + " through send/receive when they cannot wait (Jox 1.0.1 has no trySend/tryReceive)";
+        }
+
+        @Override
+        public String waits() {
+            return "Select.selectOrClosedWithin(timeout, receiveClause())";
+        }
+
+        @Override
+        public Instance create(int capacity) {
+            com.softwaremill.jox.Channel<Object> ch = bounded ? com.softwaremill.jox.Channel.newBufferedChannel(capacity)
+                    : com.softwaremill.jox.Channel.newUnlimitedChannel();
+            return new JoxInstance(ch, bounded ? capacity : Integer.MAX_VALUE);
+        }
+
+        @Override
+        public String toString() {
+            return name();
+        }
+    }
+
+    static final class JoxInstance implements Subject.Instance {
+        private static final Object TIMED_OUT = new Object();
+        final com.softwaremill.jox.Channel<Object> ch;
+        final int capacity;
+        int held;
+
+        JoxInstance(com.softwaremill.jox.Channel<Object> ch, int capacity) {
+            this.ch = ch;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public Object[] roots() {
+            return new Object[]{ch};
+        }
+
+        @Override
+        public boolean offer(Object message) {
+            if (held >= capacity) {
+                return false;
+            }
+            try {
+                ch.send(message);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            held++;
+            return true;
+        }
+
+        @Override
+        public Object poll() {
+            if (held == 0) {
+                return null;
+            }
+            Object m;
+            try {
+                m = ch.receive();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            held--;
+            return m;
+        }
+
+        @Override
+        public Object pollWaiting(long millis) throws InterruptedException {
+            if (held > 0) {
+                return poll();
+            }
+            Object r = Select.selectOrClosedWithin(Duration.ofMillis(millis), TIMED_OUT, ch.receiveClause());
+            if (r == TIMED_OUT) {
+                return null;
+            }
+            if (r instanceof ChannelClosed) {
+                throw new IllegalStateException("the Jox channel is closed: " + r);
+            }
+            held--;
+            return r;
         }
     }
 

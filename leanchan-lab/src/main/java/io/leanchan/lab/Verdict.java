@@ -2,69 +2,68 @@ package io.leanchan.lab;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
-/** A one-paragraph reading of a grid, computed from its numbers. */
+/** A reading of a grid in short bullets, computed from its numbers (rows that failed are left out and listed). */
 public final class Verdict {
 
     private Verdict() {
     }
 
-    public static String of(GridReport r) {
+    /** The verdict as one bullet per line, each without its bullet mark. */
+    public static List<String> of(GridReport r) {
+        List<String> out = new ArrayList<>();
         if (r.rows.isEmpty()) {
-            return "No rows were measured.";
+            out.add("No rows were measured.");
+            return out;
         }
         int cap = Collections.max(r.capacities);
         int msg = Collections.min(r.msgSizes);
         List<Row> at = new ArrayList<>();
         for (Row row : r.rows) {
-            if (row.capacity() == cap && row.msgSize() == msg) {
+            if (row.capacity() == cap && row.msgSize() == msg && row.ok()) {
                 at.add(row);
             }
         }
-        StringBuilder sb = new StringBuilder();
-        sb.append("At capacity ").append(n(cap)).append(" (msg_size ").append(msg).append(", messages excluded), ");
+        String where = "capacity " + n(cap) + ", msg_size " + msg;
+        String lean = leanchanName(at);
+        Row l = lean == null ? null : find(at, lean);
 
-        long minCreate = at.stream().mapToLong(Row::heapAfterCreate).min().orElse(0);
-        List<String> idle = names(at, x -> x.heapAfterCreate() == minCreate);
-        sb.append("the smallest idle ").append(idle.size() == 1 ? "subject is " : "subjects are ").append(join(idle))
-                .append(" (").append(n(minCreate)).append(" B after create)");
-        List<String> idleEverywhere = new ArrayList<>();
-        for (String s : idle) {
-            boolean everywhere = true;
-            for (int c : r.capacities) {
-                Row mine = r.row(s, msg, c);
-                for (Row o : r.rows) {
-                    if (o.msgSize() == msg && o.capacity() == c && mine != null && o.heapAfterCreate() < mine.heapAfterCreate()) {
-                        everywhere = false;
+        List<Row> created = measured(at, x -> x.heapAfterCreate() != Row.MISSING);
+        if (!created.isEmpty()) {
+            long min = created.stream().mapToLong(Row::heapAfterCreate).min().orElseThrow();
+            out.add("Smallest new (" + where + "): " + join(names(created, x -> x.heapAfterCreate() == min)) + ", "
+                    + n(min) + " B" + leanSays(l, lean, l == null ? Row.MISSING : l.heapAfterCreate(), min) + ".");
+            if (l != null && l.heapAfterCreate() != Row.MISSING) {
+                List<Row> smaller = measured(created, x -> x.heapAfterCreate() < l.heapAfterCreate());
+                if (!smaller.isEmpty()) {
+                    List<String> what = new ArrayList<>();
+                    for (Row x : smaller) {
+                        what.add(x.subject() + " (" + n(x.heapAfterCreate()) + " B new, "
+                                + Fmt.number(x.allocPerMsgSteady()) + " B of garbage per message"
+                                + (r.subjects.stream().anyMatch(s -> s.name().equals(x.subject()) && !s.bounded())
+                                ? ", no bound" : "") + ")");
                     }
+                    out.add("Smaller than " + lean + " when new: " + join(what) + ".");
                 }
             }
-            if (everywhere) {
-                idleEverywhere.add(s);
-            }
         }
-        if (!idleEverywhere.isEmpty() && r.capacities.size() > 1) {
-            sb.append(", and ").append(idleEverywhere.size() == 1 ? "it is" : "they are").append(" the smallest at every capacity measured");
+        List<Row> filled = measured(at, x -> x.heapAfterFill() != Row.MISSING);
+        if (!filled.isEmpty()) {
+            long min = filled.stream().mapToLong(Row::heapAfterFill).min().orElseThrow();
+            out.add("Smallest holding " + n(cap) + " messages (messages excluded): "
+                    + join(names(filled, x -> x.heapAfterFill() == min)) + ", " + n(min) + " B ("
+                    + String.format(Locale.ROOT, "%.1f", min / (double) cap) + " B per message)"
+                    + leanSays(l, lean, l == null ? Row.MISSING : l.heapAfterFill(), min) + ".");
         }
-        long minFill = at.stream().mapToLong(Row::heapAfterFill).min().orElse(0);
-        List<String> full = names(at, x -> x.heapAfterFill() == minFill);
-        sb.append("; the smallest full ").append(full.size() == 1 ? "is " : "are ").append(join(full)).append(" (")
-                .append(n(minFill)).append(" B holding ").append(n(cap)).append(" messages, ")
-                .append(String.format(Locale.ROOT, "%.1f", minFill / (double) cap)).append(" B per held message)");
-        String lean = leanchanName(at);
-        if (lean != null && (!idle.contains(lean) || !full.contains(lean))) {
-            Row l = find(at, lean);
-            sb.append("; ").append(lean).append(" holds ").append(n(l.heapAfterCreate())).append(" B idle and ")
-                    .append(n(l.heapAfterFill())).append(" B full");
-        }
-        sb.append(". ");
 
         List<String> giveBack = new ArrayList<>();
         List<String> keep = new ArrayList<>();
         List<String> upfront = new ArrayList<>();
-        for (Row x : at) {
+        for (Row x : measured(at, x -> x.heapAfterDrain() != Row.MISSING)) {
             long grew = x.heapAfterFill() - x.heapAfterCreate();
             long kept = x.heapAfterDrain() - x.heapAfterCreate();
             if (grew <= 0) {
@@ -75,64 +74,108 @@ public final class Verdict {
                 keep.add(x.subject() + " (" + n(kept) + " B)");
             }
         }
-        sb.append("After filling and draining, ");
         if (!giveBack.isEmpty()) {
-            sb.append(join(giveBack)).append(giveBack.size() == 1 ? " gives" : " give")
-                    .append(" memory back (heap_after_drain returns to heap_after_create, give or take 5% of what the fill added)");
-        } else {
-            sb.append("no subject gives memory back");
+            out.add("Give memory back after a fill and a drain (within 5% of what the fill added): " + join(giveBack) + ".");
         }
         if (!keep.isEmpty()) {
-            sb.append("; ").append(join(keep)).append(keep.size() == 1 ? " keeps" : " keep")
-                    .append(" part of what the fill added (bytes above heap_after_create after the drain)");
+            out.add("Keep part of the fill after a drain (bytes above heap_after_create): " + join(keep) + ".");
         }
         if (!upfront.isEmpty()) {
-            sb.append("; ").append(join(upfront)).append(upfront.size() == 1 ? " does" : " do")
-                    .append(" not grow when filled (storage allocated up front, or fixed), so there is nothing to give back");
+            out.add("Take all their storage up front (a fill adds nothing, a drain gives nothing back): " + join(upfront) + ".");
         }
-        sb.append(". ");
 
-        List<String> noGarbage = names(at, x -> x.allocPerMsgSteady() < 0.5);
-        Row worst = at.stream().max((a, b) -> Double.compare(a.allocPerMsgSteady(), b.allocPerMsgSteady())).orElseThrow();
-        sb.append("With one message in flight, ");
-        if (noGarbage.isEmpty()) {
-            sb.append("every subject allocates per message");
-        } else {
-            sb.append(noGarbage.size()).append(" of ").append(at.size()).append(" subjects allocate nothing per message (")
-                    .append(join(noGarbage)).append(")");
-        }
-        if (worst.allocPerMsgSteady() >= 0.5) {
-            sb.append(", and ").append(worst.subject()).append(" allocates the most (")
-                    .append(String.format(Locale.ROOT, "%.1f", worst.allocPerMsgSteady())).append(" B per message)");
-        }
-        sb.append('.');
-
-        SeedQuote.Cell seedSmall = null;
-        SeedQuote.Cell seedBig = null;
-        for (int m : r.msgSizes) {
-            SeedQuote.Cell c = SeedQuote.find(m, cap);
-            if (c != null) {
-                if (seedSmall == null) {
-                    seedSmall = c;
+        List<Row> aged = measured(at, x -> x.heapAfterAged() != Row.MISSING && x.heapAfterCreate() != Row.MISSING);
+        if (!aged.isEmpty()) {
+            long min = aged.stream().mapToLong(Row::heapAfterAged).min().orElseThrow();
+            String life = "after " + n(r.agedMessages) + " messages one at a time and a " + r.agedWaitMillis + " ms wait";
+            out.add("Smallest " + life + " (heap_after_aged): " + join(names(aged, x -> x.heapAfterAged() == min)) + ", "
+                    + n(min) + " B" + leanSays(l, lean, l == null ? Row.MISSING : l.heapAfterAged(), min) + ".");
+            List<String> older = new ArrayList<>();
+            for (Row x : aged) {
+                if (x.heapAfterAged() > x.heapAfterCreate()) {
+                    older.add(x.subject() + " (+" + n(x.heapAfterAged() - x.heapAfterCreate()) + " B)");
                 }
-                seedBig = c;
+            }
+            if (!older.isEmpty()) {
+                out.add("Larger " + life + " than new: " + join(older) + ".");
             }
         }
-        if (seedSmall != null && lean != null) {
-            Row ls = r.row(lean, seedSmall.msgSize(), cap);
-            sb.append(" For comparison, the seed's tokio channel (QUOTED, not measured; messages stored inline) holds ")
-                    .append(n(seedSmall.heapAfterCreate())).append(" B after create at msg_size ").append(seedSmall.msgSize());
-            if (seedBig != seedSmall) {
-                sb.append(" and ").append(n(seedBig.heapAfterCreate())).append(" B at msg_size ").append(seedBig.msgSize());
+
+        List<Row> alloc = measured(at, x -> !Double.isNaN(x.allocPerMsgSteady()));
+        if (!alloc.isEmpty()) {
+            List<String> none = names(alloc, x -> x.allocPerMsgSteady() < 0.5);
+            Row worst = alloc.stream().max(Comparator.comparingDouble(Row::allocPerMsgSteady)).orElseThrow();
+            StringBuilder sb = new StringBuilder("One message in flight: ");
+            sb.append(none.isEmpty() ? "every subject allocates per message"
+                    : none.size() + " of " + alloc.size() + " allocate nothing per message (" + join(none) + ")");
+            if (worst.allocPerMsgSteady() >= 0.5) {
+                sb.append("; the most: ").append(worst.subject()).append(", ")
+                        .append(String.format(Locale.ROOT, "%.1f", worst.allocPerMsgSteady())).append(" B per message");
             }
-            sb.append(", where ").append(lean).append(" holds ").append(n(ls.heapAfterCreate())).append(" B");
-            sb.append("; full at msg_size ").append(seedSmall.msgSize()).append(" tokio holds ")
-                    .append(n(seedSmall.heapAfterFill())).append(" B and ").append(lean).append(" ")
-                    .append(n(ls.heapAfterFillWithMessages())).append(" B with its ").append(n(cap))
-                    .append(" message objects (").append(n(r.messageObjectSizes.getOrDefault(seedSmall.msgSize(), 0L)))
-                    .append(" B each on this JVM).");
+            out.add(sb.append('.').toString());
         }
-        return sb.toString();
+
+        TokioStudy.Cell small = null;
+        TokioStudy.Cell big = null;
+        for (int m : r.msgSizes) {
+            TokioStudy.Cell c = TokioStudy.find(m, cap);
+            if (c != null) {
+                if (small == null) {
+                    small = c;
+                }
+                big = c;
+            }
+        }
+        if (small != null && lean != null) {
+            Row ls = r.row(lean, small.msgSize(), cap);
+            if (ls != null && ls.heapAfterCreate() != Row.MISSING && ls.heapAfterFillWithMessages() != Row.MISSING) {
+                StringBuilder sb = new StringBuilder("tokio in the study ").append(TokioStudy.NAME)
+                        .append(" (QUOTED, messages inline): ").append(n(small.heapAfterCreate()))
+                        .append(" B new at msg_size ").append(small.msgSize());
+                if (big != small) {
+                    sb.append(", ").append(n(big.heapAfterCreate())).append(" B at msg_size ").append(big.msgSize());
+                }
+                sb.append("; ").append(lean).append(": ").append(n(ls.heapAfterCreate())).append(" B. Full at msg_size ")
+                        .append(small.msgSize()).append(": tokio ").append(n(small.heapAfterFill())).append(" B, ")
+                        .append(lean).append(' ').append(n(ls.heapAfterFillWithMessages())).append(" B with its ")
+                        .append(n(cap)).append(" message objects (")
+                        .append(n(r.messageObjectSizes.getOrDefault(small.msgSize(), 0L))).append(" B each).");
+                out.add(sb.toString());
+            }
+        }
+
+        List<String> failed = new ArrayList<>();
+        for (Row x : r.rows) {
+            if (!x.ok() && failed.stream().noneMatch(f -> f.startsWith(x.subject() + " "))) {
+                failed.add(x.subject() + " (" + x.failure() + ")");
+            }
+        }
+        if (!failed.isEmpty()) {
+            out.add("Not fully measured, so left out above: " + String.join("; ", failed) + ".");
+        }
+        return out;
+    }
+
+    /** The verdict as a single string (bullets joined by newlines), for tests and logs. */
+    public static String text(GridReport r) {
+        return String.join("\n", of(r));
+    }
+
+    private static String leanSays(Row l, String lean, long v, long min) {
+        if (l == null || v == Row.MISSING || v == min) {
+            return "";
+        }
+        return "; " + lean + ": " + n(v) + " B";
+    }
+
+    private static List<Row> measured(List<Row> rows, Predicate<Row> p) {
+        List<Row> out = new ArrayList<>();
+        for (Row x : rows) {
+            if (p.test(x)) {
+                out.add(x);
+            }
+        }
+        return out;
     }
 
     private static String leanchanName(List<Row> at) {
@@ -153,7 +196,7 @@ public final class Verdict {
         return null;
     }
 
-    private static List<String> names(List<Row> rows, java.util.function.Predicate<Row> p) {
+    private static List<String> names(List<Row> rows, Predicate<Row> p) {
         List<String> out = new ArrayList<>();
         for (Row x : rows) {
             if (p.test(x)) {
@@ -171,6 +214,6 @@ public final class Verdict {
     }
 
     static String n(long v) {
-        return String.format(Locale.ROOT, "%,d", v);
+        return Fmt.n(v);
     }
 }

@@ -58,7 +58,8 @@ class CliTest {
         assertThat(r.rc()).isZero();
         assertThat(r.out()).contains("--format", "--subjects", "--msg-sizes", "--capacities", "--out", "--chart",
                 "--compact-headers", "--jvm-flag", "--classpath", "Method:", "GraphLayout",
-                "getCurrentThreadAllocatedBytes", "independent second instance", "heap_after_fill_with_messages");
+                "getCurrentThreadAllocatedBytes", "independent second instance", "heap_after_fill_with_messages",
+                "heap_after_aged", "--aged-messages", "--aged-wait-ms", "--no-baseline", "Tokio mpsc channels and memory");
         assertThat(Lab.run("scenario", "many-channels", "--help").out()).contains("--count", "10,000");
         assertThat(Lab.run("scenario", "per-connection", "--help").out()).contains("--requests", "8 KB");
     }
@@ -75,8 +76,8 @@ class CliTest {
 
     @Test
     void aUserQueueClassIsMeasuredWithoutCode() {
-        Lab.Result r = Lab.run("--subjects", "java.util.ArrayDeque,java.util.concurrent.ConcurrentLinkedDeque",
-                "--msg-sizes", "24", "--capacities", "16", "--ops", "20000", "--format", "csv", "-q");
+        Lab.Result r = Lab.run("--subjects", "java.util.ArrayDeque,java.util.concurrent.ConcurrentLinkedDeque", "--no-baseline",
+                "--msg-sizes", "24", "--capacities", "16", "--ops", "20000", "--aged-messages", "1000", "--format", "csv", "-q");
         assertThat(r.rc()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);

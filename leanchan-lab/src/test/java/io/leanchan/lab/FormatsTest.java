@@ -23,14 +23,16 @@ class FormatsTest {
     static void measure() {
         List<Subject> subjects = List.of(Subjects.resolve("leanchan-bounded", null), Subjects.resolve("LinkedBlockingQueue", null),
                 Subjects.resolve("ConcurrentLinkedQueue", null));
-        report = GridReport.measure(subjects, List.of(8, 128), List.of(1, 16), 20_000, Progress.none());
+        report = GridReport.measure(subjects, List.of(8, 128), List.of(1, 16), new Measurer(20_000, 20_000, 5), Progress.none());
         assertThat(report.rows).hasSize(12);
     }
 
+    /** A row's values as a table prints them when nothing failed: no "failed" column. */
     static List<String> values(Row r) {
         List<String> out = new ArrayList<>();
-        for (Object v : r.values()) {
-            out.add(v instanceof Double d ? Json.number(d) : String.valueOf(v));
+        Object[] v = r.values();
+        for (int i = 0; i < v.length - 1; i++) {
+            out.add(v[i] instanceof Double d ? Fmt.number(d) : String.valueOf(v[i]));
         }
         return out;
     }
@@ -40,14 +42,16 @@ class FormatsTest {
         String csv = GridFormat.csv(report);
         List<String> lines = csv.lines().toList();
         assertThat(lines.get(0)).isEqualTo("subject,msg_size,capacity,heap_after_create,heap_after_fill,"
-                + "heap_after_fill_with_messages,heap_after_drain,alloc_per_msg_steady,alloc_per_msg_burst");
+                + "heap_after_fill_with_messages,heap_after_drain,heap_after_aged,alloc_per_msg_steady,alloc_per_msg_burst,failed");
         assertThat(lines).hasSize(1 + report.rows.size());
         for (int i = 0; i < report.rows.size(); i++) {
             Row r = report.rows.get(i);
             String[] cells = lines.get(i + 1).split(",", -1);
-            assertThat(cells).hasSize(9);
-            assertThat(List.of(cells)).isEqualTo(values(r));
-            assertThat(Double.parseDouble(cells[7])).isEqualTo(r.allocPerMsgSteady());
+            assertThat(cells).hasSize(11);
+            assertThat(List.of(cells).subList(0, 10)).isEqualTo(values(r));
+            assertThat(cells[10]).as("nothing failed").isEmpty();
+            assertThat(Long.parseLong(cells[7])).isEqualTo(r.heapAfterAged());
+            assertThat(Double.parseDouble(cells[8])).isEqualTo(r.allocPerMsgSteady());
         }
     }
 
@@ -69,13 +73,22 @@ class FormatsTest {
             assertThat(n.get("heap_after_fill").asLong()).isEqualTo(r.heapAfterFill());
             assertThat(n.get("heap_after_fill_with_messages").asLong()).isEqualTo(r.heapAfterFillWithMessages());
             assertThat(n.get("heap_after_drain").asLong()).isEqualTo(r.heapAfterDrain());
+            assertThat(n.get("heap_after_aged").asLong()).isEqualTo(r.heapAfterAged());
+            assertThat(n.get("failed").isNull()).isTrue();
             assertThat(n.get("alloc_per_msg_steady").asDouble()).isEqualTo(r.allocPerMsgSteady());
             assertThat(n.get("alloc_per_msg_burst").asDouble()).isEqualTo(r.allocPerMsgBurst());
         }
-        assertThat(root.get("seed_quoted").get("label").asText()).contains("QUOTED");
-        assertThat(root.get("seed_quoted").get("rows")).hasSize(9);
-        assertThat(root.get("seed_quoted").get("rows").get(2).get("heap_after_fill").asLong()).isEqualTo(9728);
-        assertThat(root.get("verdict").asText()).contains("smallest idle");
+        assertThat(root.get("tokio_study_quoted").get("label").asText()).contains("QUOTED");
+        assertThat(root.get("tokio_study_quoted").get("source").asText()).contains("Tokio mpsc channels and memory");
+        assertThat(root.get("tokio_study_quoted").get("rows")).hasSize(9);
+        assertThat(root.get("tokio_study_quoted").get("rows").get(2).get("heap_after_fill").asLong()).isEqualTo(9728);
+        assertThat(root.get("verdict").isArray()).isTrue();
+        assertThat(root.get("verdict").get(0).asText()).startsWith("Smallest new");
+        assertThat(root.get("method").get("aged_messages").asInt()).isEqualTo(20_000);
+        assertThat(root.get("method").get("aged_wait_ms").asInt()).isEqualTo(5);
+        assertThat(root.get("subjects").get(0).get("waits").asText()).isEqualTo("Receiver.receive(timeout)");
+        assertThat(root.get("subjects").get(1).get("waits").asText()).isEqualTo("BlockingQueue.poll(timeout)");
+        assertThat(root.get("subjects").get(2).get("waits").asText()).contains("poll()");
         assertThat(root.get("chart").asText()).isEqualTo("chart.svg");
     }
 
@@ -93,7 +106,7 @@ class FormatsTest {
     void markdownTablesParseBack() {
         String md = GridFormat.markdown(report, "footprint.svg");
         List<String> lines = md.lines().toList();
-        int header = lines.indexOf("| " + String.join(" | ", Row.COLUMNS) + " |");
+        int header = lines.indexOf("| " + String.join(" | ", GridFormat.columns(false)) + " |");
         assertThat(header).isNotNegative();
         assertThat(lines.get(header + 1)).matches("\\|(---:?\\|)+");
         for (int i = 0; i < report.rows.size(); i++) {
@@ -127,13 +140,14 @@ class FormatsTest {
             assertThat(row.strip().split("\\s+")).containsExactlyElementsOf(values(report.rows.get(i - 1)));
         }
         assertThat(text).contains("JVM: ", "compressed oops", "object header", "alignment", "Libraries:",
-                "jctools-core 4.0.5", "QUOTED", "Verdict: ");
+                "jctools-core 4.0.5", "jox-channels 1.0.1", "QUOTED", "Verdict (computed from the table):\n  - ");
     }
 
     @Test
     void outWritesTheFileAndKeepsTheHandWrittenTail(@TempDir Path dir) throws Exception {
-        Path md = dir.resolve("docs/footprint.md");
-        String[] args = {"--subjects", "ArrayBlockingQueue", "--msg-sizes", "8", "--capacities", "16", "--ops", "20000",
+        Path md = Files.createDirectories(dir.resolve("docs")).resolve("footprint.md");
+        String[] args = {"--subjects", "ArrayBlockingQueue", "--no-baseline", "--msg-sizes", "8", "--capacities", "16",
+                "--ops", "20000", "--aged-messages", "1000", "--aged-wait-ms", "1",
                 "--format", "markdown", "--out", md.toString(), "-q"};
         Lab.Result r = Lab.run(args);
         assertThat(r.rc()).as(r.err()).isZero();

@@ -3,6 +3,8 @@ package io.leanchan.lab;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.GraphLayout;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -131,5 +133,67 @@ class MethodExactnessTest {
         Measurer.Heap u = Measurer.heap(named("leanchan-unbounded"), 24, 1024);
         assertThat(u.create()).isLessThanOrEqualTo(96);
         assertThat(u.drain()).isLessThanOrEqualTo(96);
+    }
+
+    @Test
+    void agedFigureIsTheChannelAfterItsLifeAndItsConsumersWait() throws Exception {
+        // Default method: 1,000,000 messages one at a time, then a 200 ms wait by the consumer.
+        Measurer m = new Measurer(20_000);
+        assertThat(m.agedMessages()).isEqualTo(1_000_000);
+        assertThat(m.agedWaitMillis()).isEqualTo(200);
+        long stats = Jol.vm().sizeOf(new long[6]);
+        long spare = Jol.vm().sizeOf(new Object[8]);
+
+        // A BlockingQueue: the lab waits in poll(timeout), which drops the spare; the statistics block stays.
+        Subject blocking = Subjects.queue("aging-blocking", true, TestQueues.AgingQueue::new, c -> "test");
+        assertThat(blocking.waits()).isEqualTo("BlockingQueue.poll(timeout)");
+        long create = Measurer.heap(blocking, 24, 16).create();
+        List<String> notes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        assertThat(m.aged(blocking, 16, 24, notes)).isEqualTo(create + stats - spare);
+        assertThat(System.nanoTime() - t0).as("two waits of 200 ms").isGreaterThanOrEqualTo(400_000_000L);
+        assertThat(notes).isEmpty();
+
+        // No BlockingQueue: the lab polls, the spare stays.
+        Subject ring = Subjects.queue("aging-ring", true, TestQueues.AgingRing::new, c -> "test");
+        assertThat(ring.waits()).contains("cannot wait");
+        long ringCreate = Measurer.heap(ring, 24, 16).create();
+        assertThat(m.aged(ring, 16, 24, notes)).isEqualTo(ringCreate + stats);
+
+        // Fewer messages than the age: nothing added, and the wait is the one asked for.
+        Measurer young = new Measurer(20_000, TestQueues.AGE - 1, 3);
+        assertThat(young.aged(blocking, 16, 24, notes)).isEqualTo(create - spare);
+        TestQueues.AgingQueue q = new TestQueues.AgingQueue(4);
+        new Subjects.QueueInstance(q).pollWaiting(3);
+        assertThat(q.waitedMillis).isEqualTo(3);
+    }
+
+    @Test
+    void agedColumnIsInTheGridOncePerSubjectAndCapacity() {
+        Subject ring = Subjects.queue("aging-ring", true, TestQueues.AgingRing::new, c -> "test");
+        GridReport r = GridReport.measure(List.of(ring), List.of(8, 128), List.of(16), new Measurer(20_000, 70_000, 1),
+                Progress.none());
+        long stats = Jol.vm().sizeOf(new long[6]);
+        for (Row x : r.rows) {
+            assertThat(x.ok()).as(x.failure()).isTrue();
+            assertThat(x.heapAfterAged()).as("msg_size %d", x.msgSize()).isEqualTo(x.heapAfterCreate() + stats);
+        }
+    }
+
+    @Test
+    void allocationIsTheTotalOverTheWholeRunNotTheBestWindow() {
+        // 60,000 measured messages in 3 windows after a 200,000-message warm-up: the ring allocates 16,000 B once,
+        // at message 230,000, in the middle window. The smallest window would say 0; the run's total says 0.27.
+        Measurer m = new Measurer(60_000);
+        int words = (int) ((16_000 - Jol.vm().sizeOf(new long[0])) / 8);
+        long oneOff = Jol.vm().sizeOf(new long[words]);
+        assertThat(oneOff).isEqualTo(16_000);
+        long at = Measurer.WARM_UP_MESSAGES + 30_000;
+        Subject s = Subjects.queue("one-off", true, c -> new TestQueues.OneOffRing(c, at, words), c -> "test");
+        assertThat(m.steadyAllocPerMessage(s, 16, 24)).isCloseTo(Measurer.round(oneOff / 60_000.0), within(0.011));
+        assertThat(m.burstAllocPerMessage(s, 16, 24)).isCloseTo(Measurer.round(oneOff / 60_000.0), within(0.011));
+        // And an allocation before the measured run (in the warm-up) is not counted.
+        Subject early = Subjects.queue("early", true, c -> new TestQueues.OneOffRing(c, 1_000, words), c -> "test");
+        assertThat(m.steadyAllocPerMessage(early, 16, 24)).isCloseTo(0, within(0.011));
     }
 }

@@ -25,7 +25,7 @@ class ScenarioTest {
                 "leanchan-bounded,ArrayBlockingQueue,ConcurrentLinkedQueue", "--format", "csv", "-q");
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo(
-                "subject,channels,capacity,bytes_per_channel,bytes_per_channel_with_message,total_bytes,total_bytes_with_messages");
+                "subject,channels,capacity,bytes_per_channel,bytes_per_channel_with_message,total_bytes,total_bytes_with_messages,failed");
         Map<String, String[]> m = rows(r.out());
         assertThat(m).hasSize(3);
         // An ArrayBlockingQueue preallocates: one message changes nothing, so a channel costs its create figure.

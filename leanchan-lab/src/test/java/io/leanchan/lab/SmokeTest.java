@@ -13,18 +13,22 @@ class SmokeTest {
 
     @Test
     void defaultGridForEverySubjectAsCsv() {
-        Lab.Result r = Lab.run("--format", "csv", "--ops", "30000");
+        Lab.Result r = Lab.run("--format", "csv", "--ops", "30000", "--aged-messages", "100000", "--aged-wait-ms", "20");
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.err()).doesNotContain("Exception");
         List<String> lines = r.out().lines().toList();
-        assertThat(lines.get(0)).startsWith("subject,msg_size,capacity,heap_after_create,heap_after_fill");
+        assertThat(lines.get(0)).startsWith("subject,msg_size,capacity,heap_after_create,heap_after_fill")
+                .contains(",heap_after_aged,").endsWith(",failed");
         List<String> subjects = Subjects.names();
-        assertThat(subjects).hasSize(14);
+        assertThat(subjects).hasSize(18).contains("Jox-Channel", "Jox-Channel-unlimited", "MpscUnpaddedArrayQueue",
+                "MpscUnboundedXaddArrayQueue");
         assertThat(lines).hasSize(1 + subjects.size() * 9);
         Set<String> cells = new HashSet<>();
         for (String line : lines.subList(1, lines.size())) {
-            String[] c = line.split(",");
-            assertThat(c).hasSize(9);
+            String[] c = line.split(",", -1);
+            assertThat(c).hasSize(11);
+            assertThat(c[10]).as("failed, " + line).isEmpty();
+            assertThat(Long.parseLong(c[7])).as("heap_after_aged, " + line).isPositive();
             cells.add(c[0] + "/" + c[1] + "/" + c[2]);
             long create = Long.parseLong(c[3]);
             long fill = Long.parseLong(c[4]);
@@ -33,7 +37,7 @@ class SmokeTest {
             assertThat(fill).as(line).isGreaterThanOrEqualTo(create);
             long msg = Messages.objectSize(Integer.parseInt(c[1]));
             assertThat(withMessages - fill).as(line).isEqualTo(msg * Integer.parseInt(c[2]));
-            assertThat(Double.parseDouble(c[7])).as(line).isGreaterThanOrEqualTo(0);
+            assertThat(Double.parseDouble(c[8])).as(line).isGreaterThanOrEqualTo(0);
         }
         for (String s : subjects) {
             for (int m : new int[]{8, 128, 1024}) {
@@ -47,10 +51,10 @@ class SmokeTest {
     @Test
     void textOutputHasTheTableTheSeedAndAVerdict() {
         Lab.Result r = Lab.run("--subjects", "leanchan-bounded,MpscArrayQueue,kotlinx-Channel,Disruptor-RingBuffer",
-                "--ops", "20000", "-q");
+                "--ops", "20000", "--aged-messages", "1000", "-q");
         assertThat(r.rc()).as(r.err()).isZero();
-        assertThat(r.out()).contains("heap_after_create", "alloc_per_msg_burst", "tokio heap_after_create (QUOTED)",
-                "33312", "Verdict: At capacity 1,024");
+        assertThat(r.out()).contains("heap_after_create", "heap_after_aged", "alloc_per_msg_burst",
+                "tokio heap_after_create (QUOTED)", "33312", "Verdict (computed from the table):\n  - Smallest new (capacity 1,024");
         assertThat(r.err()).isEmpty();
     }
 }

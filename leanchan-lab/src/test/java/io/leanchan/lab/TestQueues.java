@@ -70,4 +70,128 @@ final class TestQueues {
             super(capacity, -1);
         }
     }
+
+    /** Carried messages after which {@link AgingQueue} and {@link AgingRing} add their statistics block. */
+    static final int AGE = 65_536;
+
+    /**
+     * A preallocated ring that is a BlockingQueue with no lock or condition of its own (so waiting leaves nothing
+     * behind): once it has carried {@link #AGE} messages it adds a long[6] statistics block, and the first time
+     * its consumer waits in poll(timeout) it drops its spare Object[8]. Aged cost by construction:
+     * create + long[6] - Object[8].
+     */
+    static final class AgingQueue extends AllocatingRing implements java.util.concurrent.BlockingQueue<Object> {
+        long carried;
+        long[] stats;
+        Object[] spare = new Object[8];
+        long waitedMillis = -1;
+
+        public AgingQueue(int capacity) {
+            super(capacity, -1);
+        }
+
+        @Override
+        public boolean offer(Object o) {
+            if (++carried == AGE) {
+                stats = new long[6];
+            }
+            return super.offer(o);
+        }
+
+        @Override
+        public Object poll(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+            spare = null;
+            waitedMillis = unit.toMillis(timeout);
+            Object m = poll();
+            if (m == null) {
+                unit.sleep(timeout);
+            }
+            return m;
+        }
+
+        @Override
+        public void put(Object o) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean offer(Object o, long timeout, java.util.concurrent.TimeUnit unit) {
+            return offer(o);
+        }
+
+        @Override
+        public Object take() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int remainingCapacity() {
+            return slots.length - size();
+        }
+
+        @Override
+        public int drainTo(java.util.Collection<? super Object> c) {
+            return drainTo(c, Integer.MAX_VALUE);
+        }
+
+        @Override
+        public int drainTo(java.util.Collection<? super Object> c, int max) {
+            int n = 0;
+            Object m;
+            while (n < max && (m = poll()) != null) {
+                c.add(m);
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /** The same aging on a preallocated ring that is no BlockingQueue: the lab cannot wait on it, so the spare stays. */
+    static final class AgingRing extends AllocatingRing {
+        long carried;
+        long[] stats;
+        Object[] spare = new Object[8];
+
+        AgingRing(int capacity) {
+            super(capacity, -1);
+        }
+
+        @Override
+        public boolean offer(Object o) {
+            if (++carried == AGE) {
+                stats = new long[6];
+            }
+            return super.offer(o);
+        }
+    }
+
+    /** A preallocated ring that allocates one long[words] exactly once, at its message number {@code at}, and keeps it. */
+    static final class OneOffRing extends AllocatingRing {
+        final long at;
+        final int oneOffWords;
+        long carried;
+        long[] kept;
+
+        OneOffRing(int capacity, long at, int words) {
+            super(capacity, -1);
+            this.at = at;
+            this.oneOffWords = words;
+        }
+
+        @Override
+        public boolean offer(Object o) {
+            if (++carried == at) {
+                kept = new long[oneOffWords];
+            }
+            return super.offer(o);
+        }
+    }
+
+    /** A Queue whose public constructor throws: the lab must report it and go on. */
+    public static final class Exploding extends AllocatingRing {
+        public Exploding() {
+            super(1, -1);
+            throw new IllegalStateException("boom in the constructor");
+        }
+    }
 }

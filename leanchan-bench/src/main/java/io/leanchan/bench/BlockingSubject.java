@@ -51,6 +51,12 @@ public enum BlockingSubject {
         public BlockingPipe create() {
             return new QueueBlocking(new MpscBlockingConsumerArrayQueue<>(1024));
         }
+    },
+    JOX_1024("Jox Channel(1024) send/receive") {
+        @Override
+        public BlockingPipe create() {
+            return new JoxBlocking(com.softwaremill.jox.Channel.newBufferedChannel(1024));
+        }
     };
 
     public final String label;
@@ -86,6 +92,25 @@ public enum BlockingSubject {
         @Override
         public void close() {
             tx.close();
+        }
+    }
+
+    /** softwaremill Jox through its blocking send / receive (virtual-thread friendly); a run ends by interrupt. */
+    static final class JoxBlocking implements BlockingPipe {
+        final com.softwaremill.jox.Channel<Object> ch;
+
+        JoxBlocking(com.softwaremill.jox.Channel<Object> ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void put(Object m) throws InterruptedException {
+            ch.send(m);
+        }
+
+        @Override
+        public Object take() throws InterruptedException {
+            return ch.receive();
         }
     }
 

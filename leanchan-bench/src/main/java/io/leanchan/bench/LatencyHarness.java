@@ -1,5 +1,8 @@
 package io.leanchan.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -71,11 +74,17 @@ public final class LatencyHarness {
         if (failure[0] != null) {
             throw new IllegalStateException("ping-pong failed", failure[0]);
         }
-        return String.format(Locale.ROOT,
-                "{\"subject\":%s,\"threads\":%s,\"count\":%d,\"mean\":%.1f,\"p50\":%d,\"p90\":%d,\"p99\":%d,"
-                        + "\"p999\":%d,\"max\":%d,\"unit\":\"ns\"}",
-                Json.quote(subject.name()), Json.quote(virtual ? "virtual" : "platform"), h.getTotalCount(),
-                h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("subject", subject.name());
+        m.put("threads", virtual ? "virtual" : "platform");
+        m.put("count", h.getTotalCount());
+        m.put("mean", Math.round(h.getMean() * 10) / 10.0);
+        m.put("p50", h.getValueAtPercentile(50));
+        m.put("p90", h.getValueAtPercentile(90));
+        m.put("p99", h.getValueAtPercentile(99));
+        m.put("p999", h.getValueAtPercentile(99.9));
+        m.put("max", h.getMaxValue());
+        m.put("unit", "ns");
+        return Json.write(m);
     }
 }

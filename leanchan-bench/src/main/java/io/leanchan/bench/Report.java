@@ -161,6 +161,8 @@ public final class Report {
             case "MPSC_XADD_UNBOUNDED" -> "MpscXadd";
             case "AGRONA_M2O_1024" -> "Agrona M2O";
             case "KOTLINX_1024" -> "kotlinx";
+            case "JOX_1024" -> "Jox";
+            case "JOX_UNLIMITED" -> "Jox(unlimited)";
             case "LTQ" -> "LTQ";
             case "MPSC_BLOCKING_1024" -> "MpscBlocking";
             case "LBQ_HANDOFF" -> "LBQ+CF";
@@ -380,8 +382,9 @@ BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root
         Path parent = doc.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Files.writeString(doc, md.toString(), StandardCharsets.UTF_8);
-        throughputChart(tpt, burst, parent.resolve("benchmarks-throughput.png"));
-        latencyChart(lat, parent.resolve("benchmarks-latency.png"));
+        String caption = caption(env, any);
+        throughputChart(tpt, burst, caption, parent.resolve("benchmarks-throughput.png"));
+        latencyChart(lat, pp, vpp, caption, parent.resolve("benchmarks-latency.png"));
     }
 
     static String minutes(Object seconds) {
@@ -552,15 +555,28 @@ BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root
         return t.append("\n").toString();
     }
 
-    static void throughputChart(List<Row> tpt, List<Row> burst, Path file) throws IOException {
-        CategoryChart c = new CategoryChartBuilder().width(1000).height(520)
-                .title("Messages per microsecond (higher is better)").xAxisTitle("").yAxisTitle("messages/µs")
+    /** The machine and the JVM of the run, for the charts' captions. */
+    static String caption(Map<String, Object> env, Row any) {
+        StringBuilder c = new StringBuilder("Machine: ").append(env.getOrDefault("cpu", "?")).append(", ")
+                .append(fmtInt(env.get("cores"))).append(" cores, ").append(env.getOrDefault("os", "?"));
+        if (any != null) {
+            c.append(". JVM: ").append(Json.at(any.json(), "vmName")).append(' ').append(Json.at(any.json(), "vmVersion"));
+        }
+        return c.toString();
+    }
+
+    static void throughputChart(List<Row> tpt, List<Row> burst, String caption, Path file) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(1100).height(560)
+                .title("Messages per microsecond (higher is better); error bars: JMH 99.9% confidence interval")
+                .xAxisTitle(caption).yAxisTitle("messages/µs")
                 .build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setXAxisLabelRotation(30);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setPlotGridVerticalLinesVisible(false);
+        c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
+        c.getStyler().setSeriesColors(SERIES_COLORS);
         Map<String, List<Row>> series = new LinkedHashMap<>();
         series.put("1P1C", filter(tpt, "ThroughputBench.p1"));
         series.put("2P1C", filter(tpt, "ThroughputBench.p2"));
@@ -570,13 +586,16 @@ BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root
         for (Map.Entry<String, List<Row>> e : series.entrySet()) {
             List<String> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
+            List<Double> errs = new ArrayList<>();
             for (Subject s : Subject.values()) {
                 Row r = find(e.getValue(), e.getValue().isEmpty() ? "" : e.getValue().get(0).bench(), s.name());
                 xs.add(shortName(s.name()));
                 ys.add(r == null ? 0.0 : r.metric("pollsMade"));
+                double err = r == null ? 0 : r.metricError("pollsMade");
+                errs.add(Double.isNaN(err) ? 0.0 : err);
             }
             if (!e.getValue().isEmpty()) {
-                c.addSeries(e.getKey(), xs, ys);
+                c.addSeries(e.getKey(), xs, ys, errs);
                 anyData = true;
             }
         }
@@ -585,10 +604,16 @@ BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root
         }
     }
 
-    static void latencyChart(List<Map<String, Object>> lat, Path file) throws IOException {
-        CategoryChart c = new CategoryChartBuilder().width(1000).height(520)
-                .title("Blocking ping-pong round trip, HdrHistogram percentiles (lower is better, log scale)")
-                .xAxisTitle("").yAxisTitle("µs").build();
+    /** Colours far enough apart for most readers (Okabe-Ito). */
+    static final java.awt.Color[] SERIES_COLORS = {new java.awt.Color(0x0072B2), new java.awt.Color(0xE69F00),
+            new java.awt.Color(0x009E73), new java.awt.Color(0xCC79A7), new java.awt.Color(0x56B4E9),
+            new java.awt.Color(0xD55E00)};
+
+    static void latencyChart(List<Map<String, Object>> lat, List<Row> pp, List<Row> vpp, String caption, Path file)
+            throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(1100).height(560)
+                .title("Blocking ping-pong round trip (lower is better, log scale): HdrHistogram p50/p99, JMH mean ± 99.9% CI")
+                .xAxisTitle(caption).yAxisTitle("µs").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setYAxisLogarithmic(true);
@@ -596,6 +621,8 @@ BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root
         c.getStyler().setXAxisLabelRotation(30);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setPlotGridVerticalLinesVisible(false);
+        c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
+        c.getStyler().setSeriesColors(SERIES_COLORS);
         // Only subjects measured with both kinds of thread (a log axis cannot show a missing value).
         List<BlockingSubject> subjects = new ArrayList<>();
         for (BlockingSubject s : BlockingSubject.values()) {
@@ -605,11 +632,30 @@ BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root
         }
         boolean anyData = !subjects.isEmpty();
         for (String kind : List.of("platform", "virtual")) {
+            List<Row> jmh = kind.equals("virtual") ? vpp : pp;
+            String bench = kind.equals("virtual") ? "VirtualPingPongBench.roundTrip" : "PingPongBench.roundTrip";
+            boolean allMeans = !subjects.isEmpty();
+            List<String> xs = new ArrayList<>();
+            List<Double> means = new ArrayList<>();
+            List<Double> errs = new ArrayList<>();
+            for (BlockingSubject s : subjects) {
+                xs.add(shortName(s.name()));
+                Row r = find(jmh, bench, s.name());
+                if (r == null || Double.isNaN(r.score())) {
+                    allMeans = false;
+                    continue;
+                }
+                double mean = Math.max(0.01, r.score() / 1000.0);
+                double err = Double.isNaN(r.error()) ? 0 : r.error() / 1000.0;
+                means.add(mean);
+                errs.add(Math.min(err, 0.9 * mean)); // a log axis cannot go below zero: the bar is cut at 10% of the mean
+            }
+            if (allMeans) {
+                c.addSeries(kind + " JMH mean", xs, means, errs);
+            }
             for (String p : List.of("p50", "p99")) {
-                List<String> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
                 for (BlockingSubject s : subjects) {
-                    xs.add(shortName(s.name()));
                     ys.add(Math.max(0.01, Json.num(latency(lat, s.name(), kind).get(p)) / 1000.0));
                 }
                 if (anyData) {

@@ -1,5 +1,8 @@
 package io.leanchan.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.leanchan.Channel;
 import io.leanchan.Receiver;
 import io.leanchan.Sender;
@@ -133,13 +136,17 @@ public final class RingProbe {
         consumer.join();
         double micros = (System.nanoTime() - t0) / 1e3;
         Collections.sort(peaks);
-        return String.format(Locale.ROOT,
-                "{\"capacity\":%s,\"burst\":%d,\"seconds\":%d,\"messages\":%d,\"bursts\":%d,\"msgsPerUs\":%.2f,"
-                        + "\"bytesPerMsg\":%s,\"giveBacksSeen\":%s,\"medianRingAtGiveBack\":%s,\"maxRingAtGiveBack\":%s}",
-                Json.quote(capacity), burst, seconds, out[2], out[0], out[2] / micros,
-                out[2] == 0 ? "null" : String.format(Locale.ROOT, "%.4f", (out[1] + out[3]) / (double) out[2]),
-                ring == null ? "null" : Integer.toString(peaks.size()),
-                peaks.isEmpty() ? "null" : Integer.toString(peaks.get(peaks.size() / 2)),
-                peaks.isEmpty() ? "null" : Integer.toString(peaks.get(peaks.size() - 1)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("capacity", capacity);
+        m.put("burst", burst);
+        m.put("seconds", seconds);
+        m.put("messages", out[2]);
+        m.put("bursts", out[0]);
+        m.put("msgsPerUs", Math.round(out[2] / micros * 100) / 100.0);
+        m.put("bytesPerMsg", out[2] == 0 ? null : Math.round((out[1] + out[3]) / (double) out[2] * 10_000) / 10_000.0);
+        m.put("giveBacksSeen", ring == null ? null : peaks.size());
+        m.put("medianRingAtGiveBack", peaks.isEmpty() ? null : peaks.get(peaks.size() / 2));
+        m.put("maxRingAtGiveBack", peaks.isEmpty() ? null : peaks.get(peaks.size() - 1));
+        return Json.write(m);
     }
 }

@@ -84,6 +84,18 @@ public enum Subject {
         public Pipe create() {
             return new Kotlinx.KPipe(1024);
         }
+    },
+    JOX_1024("Jox Channel(1024) select with a default clause", 1024) {
+        @Override
+        public Pipe create() {
+            return new JoxPipe(com.softwaremill.jox.Channel.newBufferedChannel(1024));
+        }
+    },
+    JOX_UNLIMITED("Jox unlimited Channel, select with a default clause", Integer.MAX_VALUE) {
+        @Override
+        public Pipe create() {
+            return new JoxPipe(com.softwaremill.jox.Channel.newUnlimitedChannel());
+        }
     };
 
     /** What the report calls this subject. */
@@ -124,6 +136,42 @@ public enum Subject {
         @Override
         public Object poll() {
             return rx.tryReceive();
+        }
+    }
+
+    /**
+     * softwaremill Jox: its only non-blocking send and receive in 1.0.1 is a select with a default clause (no
+     * trySend/tryReceive), which allocates its clauses on every call; that cost is part of what the benchmark shows.
+     */
+    static final class JoxPipe implements Pipe {
+        static final Object NONE = new Object();
+        final com.softwaremill.jox.Channel<Object> ch;
+
+        JoxPipe(com.softwaremill.jox.Channel<Object> ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public boolean offer(Object m) {
+            try {
+                return com.softwaremill.jox.Select.selectOrClosed(ch.sendClause(m, () -> m),
+                        com.softwaremill.jox.Select.defaultClause(NONE)) != NONE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
+        public Object poll() {
+            try {
+                Object r = com.softwaremill.jox.Select.selectOrClosed(ch.receiveClause(),
+                        com.softwaremill.jox.Select.defaultClause(NONE));
+                return r == NONE ? null : r;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
     }
 

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -122,16 +124,22 @@ public final class Suite {
         }
 
         Instant end = Instant.now();
-        String env = String.format(Locale.ROOT,
-                "{\"mode\":%s,\"start\":%s,\"end\":%s,\"seconds\":%d,\"loadBefore\":%s,\"loadAfter\":%s,"
-                        + "\"loads\":%s,\"nice\":%s,\"cpu\":%s,\"cores\":%d,\"os\":%s,\"git\":%s,\"command\":%s}",
-                Json.quote(cfg.smoke() ? "smoke" : "quick"), Json.quote(start.toString()), Json.quote(end.toString()),
-                Duration.between(start, end).toSeconds(), Json.quote(loadBefore), Json.quote(loadAverage()),
-                Json.quote(String.join("; ", LOADS)), Json.quote(nice()),
-                Json.quote(cpuModel()), Runtime.getRuntime().availableProcessors(),
-                Json.quote(System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                        + System.getProperty("os.arch")),
-                Json.quote(cfg.git()), Json.quote(cfg.command()));
+        Map<String, Object> envMap = new LinkedHashMap<>();
+        envMap.put("mode", cfg.smoke() ? "smoke" : "quick");
+        envMap.put("start", start.toString());
+        envMap.put("end", end.toString());
+        envMap.put("seconds", Duration.between(start, end).toSeconds());
+        envMap.put("loadBefore", loadBefore);
+        envMap.put("loadAfter", loadAverage());
+        envMap.put("loads", String.join("; ", LOADS));
+        envMap.put("nice", nice());
+        envMap.put("cpu", cpuModel());
+        envMap.put("cores", Runtime.getRuntime().availableProcessors());
+        envMap.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        envMap.put("git", cfg.git());
+        envMap.put("command", cfg.command());
+        String env = Json.write(envMap);
         Files.writeString(cfg.results().resolve(ENV), env + "\n", StandardCharsets.UTF_8);
     }
 

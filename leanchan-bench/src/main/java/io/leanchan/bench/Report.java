@@ -360,6 +360,8 @@ public final class Report {
             md.append("\n");
         }
 
+        md.append(CostAndScaleSections.markdown(results)); // sections 6-10, written by their own class
+
         if (findings != null && Files.exists(findings)) {
             md.append("## Findings\n\n");
             md.append("_Written by hand (`leanchan-bench/").append(findings.getFileName())

@@ -29,8 +29,10 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>quick (default, what {@code bin/bench} runs): every benchmark and subject, 1 fork, 3 x 1 s warm-up,
- *       5 x 1 s measurement, all with {@code -prof gc}; the latency harness 2 s + 3 s per subject and kind.
- *       About 10 minutes on 2 cores.</li>
+ *       5 x 1 s measurement, all with {@code -prof gc}; the latency harness 2 s + 3 s per subject and kind;
+ *       {@link CostBench} and {@link InFlightBench} on {@link CostBench#SUBJECTS}; {@link ScaleHarness} (3 runs
+ *       of every case, 30 s limit each), {@link WaiterFootprint} and {@link InliningCheck}.
+ *       About 20 minutes on 2 cores.</li>
  *   <li>smoke ({@code --smoke}, what {@code mvn verify} runs): every benchmark method once, one short
  *       iteration, no warm-up, a few subjects. It proves the benchmarks still run, not how fast.</li>
  * </ul>
@@ -47,6 +49,11 @@ public final class Suite {
     static final String LATENCY = "latency.jsonl";
     static final String ENV = "env.json";
     static final String RING = "ringprobe.jsonl";
+    static final String COST = "cost.json";
+    static final String INFLIGHT = "inflight.json";
+    static final String SCALE = "scale.jsonl";
+    static final String WAITERS = "waiters.jsonl";
+    static final String INLINING = "inlining.jsonl";
 
     /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
     static final List<String> LOADS = new ArrayList<>();
@@ -92,7 +99,8 @@ public final class Suite {
 
     static void run(Config cfg) throws RunnerException, IOException, InterruptedException {
         Files.createDirectories(cfg.results());
-        for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, RING, ENV)) {
+        for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, RING, ENV, COST, INFLIGHT,
+                SCALE, WAITERS, INLINING)) {
             Files.deleteIfExists(cfg.results().resolve(f));
         }
         Instant start = Instant.now();
@@ -113,6 +121,12 @@ public final class Suite {
             jmh(cfg, "\\.AsyncBench\\.", ASYNC, "LEANCHAN_1024,KOTLINX_1024,LBQ_HANDOFF");
             harness(cfg, List.of(BlockingSubject.LEANCHAN_1024), 100, 300);
             ringProbe(cfg, List.of("1024"), 1);
+            jmh(cfg, "\\.CostBench\\.pair$", COST, "LEANCHAN_16,MPSC_ARRAY_1024,MPSC_UNPADDED_1024");
+            jmh(cfg, "\\.CostBench\\.(batch64|emptyPoll)$", COST, "LEANCHAN_16");
+            jmh(cfg, "\\.InFlightBench\\.", INFLIGHT, "LEANCHAN_1024");
+            scale(cfg);
+            waiters(cfg);
+            inlining(cfg);
         } else {
             jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
             jmh(cfg, "\\.BurstBench\\.", BURST, all);
@@ -121,6 +135,11 @@ public final class Suite {
             jmh(cfg, "\\.AsyncBench\\.", ASYNC, async);
             harness(cfg, List.of(BlockingSubject.values()), 2000, 3000);
             ringProbe(cfg, List.of("16", "1024", "unbounded"), 3);
+            jmh(cfg, "\\.CostBench\\.", COST, CostBench.SUBJECTS);
+            jmh(cfg, "\\.InFlightBench\\.", INFLIGHT, CostBench.SUBJECTS);
+            scale(cfg);
+            waiters(cfg);
+            inlining(cfg);
         }
 
         Instant end = Instant.now();
@@ -211,7 +230,28 @@ public final class Suite {
         }
     }
 
-    /** Runs a main class of this module in a fresh JVM with the suite's heap settings. */
+    /** Blocking at scale ({@link ScaleHarness}: its own JVM per run, each under a time limit). */
+    static void scale(Config cfg) throws IOException, InterruptedException {
+        LOADS.add("ScaleHarness " + loadAverage().split(" ")[0]);
+        ScaleHarness.run(ScaleHarness.plan(cfg.smoke(), null), cfg.smoke() ? 1 : 3, cfg.smoke() ? 10 : 30,
+                cfg.results().resolve(SCALE));
+    }
+
+    /** The bytes of one waiter ({@link WaiterFootprint}, JOL, in a JVM with JOL's attach flags). */
+    static void waiters(Config cfg) throws IOException, InterruptedException {
+        LOADS.add("WaiterFootprint " + loadAverage().split(" ")[0]);
+        System.out.println("leanchan-bench: waiter footprint");
+        exec(List.of("-Djdk.attach.allowAttachSelf", "-XX:+EnableDynamicAgentLoading", WaiterFootprint.class.getName(),
+                "--out", cfg.results().resolve(WAITERS).toString()), 120_000, "waiter footprint");
+    }
+
+    /** Whether the fast paths inline ({@link InliningCheck}: a JVM per channel with -XX:+PrintInlining). */
+    static void inlining(Config cfg) throws IOException, InterruptedException {
+        LOADS.add("InliningCheck " + loadAverage().split(" ")[0]);
+        InliningCheck.run(cfg.smoke(), cfg.results().resolve(INLINING), cfg.results());
+    }
+
+    /** Runs a main class of this module in a fresh JVM with the suite's heap settings (JVM flags may come first). */
     static void exec(List<String> mainAndArgs, long timeoutMs, String what) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path")));

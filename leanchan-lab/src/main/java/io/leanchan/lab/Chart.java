@@ -33,7 +33,7 @@ public final class Chart {
 
     static final int WIDTH = 1600;
     static final int HEIGHT = 720;
-    static final int BANNER = 64;
+    static final int BANNER = 80;
     static final int LEFT = 620;
 
     /**
@@ -77,8 +77,9 @@ public final class Chart {
         }
         String banner = "leanchan footprint lab: bytes retained by each queue/channel (messages of " + msg
                 + " B excluded; log scales; lower is better)";
-        String sub = r.jvm.describe() + "; " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
-                + Runtime.getRuntime().availableProcessors() + " CPUs. Lines that coincide are drawn wider underneath.";
+        String sub = r.jvm.describe() + "\n" + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs. Lines that coincide are drawn wider underneath;"
+                + " the legend says which subject a line equals (\"=\").";
         if (name.endsWith(".svg")) {
             SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
             g.setGeomDoubleConverter(Chart::oneDecimal);
@@ -123,7 +124,11 @@ public final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString(banner, 16, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(sub, 16, 48);
+        int y = 46;
+        for (String line : sub.split("\n")) {
+            g.drawString(line, 16, y);
+            y += 16;
+        }
         Graphics2D a = (Graphics2D) g.create(0, BANNER, LEFT, HEIGHT - BANNER);
         left.paint(a, LEFT, HEIGHT - BANNER);
         a.dispose();

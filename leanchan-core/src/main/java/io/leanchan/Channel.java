@@ -1,6 +1,11 @@
 package io.leanchan;
 
+import io.leanchan.internal.BlockingQueueView;
+import io.leanchan.internal.CoreHooks;
+import io.leanchan.internal.CountedSender;
 import io.leanchan.internal.MpscChannel;
+
+import java.util.concurrent.BlockingQueue;
 
 /**
  * A multi-producer, single-consumer channel whose memory follows its load.
@@ -20,16 +25,22 @@ import io.leanchan.internal.MpscChannel;
  * {@link java.util.concurrent.BlockingQueue}.
  *
  * <h2>Closing</h2>
- * Either side may close the channel ({@link Sender#close()}, {@link Receiver#close()}); both are
- * idempotent. Once closed, every send fails fast with a {@link ChannelClosedException} that hands the
- * message back ({@link ChannelClosedException#undelivered()}), and waiting or pending senders fail the
- * same way. The receiver still gets every message that was sent before the close, then an end-of-stream
- * signal: {@link Receiver#receive()} throws {@link ChannelClosedException}, {@link Receiver#tryReceive()}
- * returns {@code null} and {@link Receiver#isDrained()} becomes {@code true}.
+ * A channel is closed once, for everyone: {@link #close()}, {@link Sender#close()} on the shared
+ * {@link #sender()} and {@link Receiver#close()} are the same operation, and all are idempotent. Once closed,
+ * every send fails fast with a {@link ChannelClosedException} that hands the message back
+ * ({@link ChannelClosedException#undelivered()}), and waiting or pending senders fail the same way. The
+ * receiver still gets every message that was sent before the close, then an end-of-stream signal:
+ * {@link Receiver#receive()} throws {@link ChannelClosedException}, {@link Receiver#tryReceive()} returns
+ * {@code null} and {@link Receiver#isDrained()} becomes {@code true}.
+ *
+ * <p>When several producers should each own the channel's lifetime (the stream ends when the last of them
+ * is done, as with tokio's senders), give each one a counted handle from {@link #openSender()} and close it
+ * when that producer is finished; closing the shared {@link #sender()} would end the stream for all of them.
+ * Producers learn that nobody receives any more from {@link Sender#closed()} and {@link #closedBy()}.
  *
  * @param <T> the type of messages; {@code null} is not a message
  */
-public interface Channel<T> {
+public interface Channel<T> extends ChannelLifecycle {
 
     /**
      * Creates a channel that holds at most {@code capacity} messages. Nothing is allocated for messages up
@@ -55,7 +66,11 @@ public interface Channel<T> {
         return new MpscChannel<>(MpscChannel.UNBOUNDED);
     }
 
-    /** The sending side. Safe for any number of threads; every call returns an equivalent handle. */
+    /**
+     * The shared sending side. Safe for any number of threads; every call returns an equivalent handle, and it
+     * costs nothing (it may be the channel object itself). Its {@link Sender#close()} closes the channel for
+     * everyone; producers that should each own a handle use {@link #openSender()}.
+     */
     Sender<T> sender();
 
     /** The receiving side. Every call returns an equivalent handle; one receive may run at a time. */
@@ -63,4 +78,97 @@ public interface Channel<T> {
 
     /** The capacity given at creation, or {@link Integer#MAX_VALUE} for an unbounded channel. */
     int capacity();
+
+    /**
+     * Closes the channel for everyone: the same as {@code sender().close()} and {@code receiver().close()}
+     * (see {@link ChannelLifecycle#close()}). Lets a channel be used in try-with-resources. Idempotent.
+     */
+    @Override
+    default void close() {
+        sender().close();
+    }
+
+    /** {@code true} once the channel is closed; the same as {@code sender().isClosed()}. */
+    @Override
+    default boolean isClosed() {
+        return sender().isClosed();
+    }
+
+    /**
+     * Opens a counted sender handle: a sender of its own whose {@link Sender#close()} closes only this handle,
+     * until it is the last open one. The channel is closed (and the receiver sees the end of the stream once it
+     * has taken what was sent) exactly when the last handle opened by this method is closed, as when the last
+     * tokio sender is dropped; {@link #closedBy()} then reports {@link ClosedBy#SENDERS}. Give each producer
+     * its own handle, in try-with-resources:
+     *
+     * <pre>{@code
+     * try (Sender<Job> tx = ch.openSender()) {
+     *     for (Job j : jobs) tx.send(j);
+     * } // the stream ends when the last producer's block ends
+     * }</pre>
+     *
+     * <p>A handle's {@code close()} is idempotent and counts once. A closed handle refuses sends with a
+     * {@link ChannelClosedException} (carrying the message) although the channel may still be open for other
+     * handles; closing it does not cancel a send already in progress through it. A {@code close()} on the
+     * channel, its receiver or its shared {@link #sender()} still closes the channel for everyone, handles
+     * included. Once the last handle has been closed the count stays at zero: a handle opened afterwards is
+     * born closed.
+     *
+     * <p><b>Cost:</b> the first call allocates the channel's lifecycle record (32 bytes with compressed oops,
+     * shared with {@link Sender#closed()}); every call allocates one 24-byte handle. Sends through a handle
+     * allocate nothing more than sends through {@link #sender()}. A handle that is dropped without being
+     * closed keeps the channel open (there is no finalization): close handles in {@code finally} or
+     * try-with-resources. Safe from any thread.
+     *
+     * <p><b>Memory consistency effects:</b> as for {@link #sender()}; in addition, actions of every producer
+     * prior to closing its handle happen-before the receiver's observation of the end of the stream.
+     *
+     * @return a new counted handle
+     * @throws UnsupportedOperationException if this channel was not made by {@link #bounded(int)} or
+     *                                       {@link #unbounded()}
+     */
+    default Sender<T> openSender() {
+        CoreHooks<T> h = CoreHooks.of(this);
+        if (h == null) {
+            throw new UnsupportedOperationException("openSender() needs a channel made by Channel.bounded/unbounded");
+        }
+        return CountedSender.open(sender(), h.lifecycle());
+    }
+
+    /**
+     * A {@link BlockingQueue} view of this channel, for code that takes a {@code java.util.Queue} or a
+     * {@code BlockingQueue} (actor mailboxes, event-loop task queues, sinks). Each call allocates a new
+     * 24-byte view; nothing is allocated or kept in the channel for it, and views of one channel are equal
+     * and interchangeable. The view follows the {@code BlockingQueue} contract wherever a single-consumer
+     * channel allows:
+     *
+     * <ul>
+     *   <li>Producer methods ({@code offer}, {@code put}, timed {@code offer}, {@code add}, {@code addAll}) are
+     *   sends and work from any number of threads. {@code add} throws {@link IllegalStateException} when the
+     *   channel is full; on a closed channel every producer method throws {@link ChannelClosedException}
+     *   (an {@code IllegalStateException}) carrying the message.</li>
+     *   <li>Consumer methods ({@code poll}, {@code take}, timed {@code poll}, {@code peek}, {@code element},
+     *   {@code remove()}, {@code drainTo}, {@code clear}) are receives: one at a time, like the
+     *   {@link #receiver()}, whose overlap detection they share ({@link IllegalStateException}). At the end
+     *   of the stream, {@code poll()} and {@code peek()} return {@code null}, {@code remove()} and
+     *   {@code element()} throw {@link java.util.NoSuchElementException}, and the waiting methods
+     *   {@code take()} and timed {@code poll} throw {@link ChannelClosedException}.</li>
+     *   <li>{@code size}, {@code isEmpty} and {@code remainingCapacity} are safe from any thread (snapshots).</li>
+     *   <li>{@code drainTo(c, n)} returns 0 for {@code n <= 0}, throws {@link NullPointerException} for a null
+     *   collection and {@link IllegalArgumentException} for the view itself (or another view of the same
+     *   channel). It loses nothing if {@code c.add} throws: the element being added stays at the head of the
+     *   channel, and the elements added before it have been removed.</li>
+     *   <li>Traversal and search are not supported: {@code iterator()}, {@code contains}, {@code toArray},
+     *   {@code remove(Object)}, {@code containsAll}, {@code removeAll}, {@code retainAll}, {@code removeIf},
+     *   {@code forEach}, {@code spliterator} and {@code stream} throw {@link UnsupportedOperationException}
+     *   (a channel's storage is private to its one consumer). {@code toString} describes the channel.</li>
+     * </ul>
+     *
+     * <p><b>Memory consistency effects:</b> as for {@code BlockingQueue}: actions in a thread prior to placing
+     * an object into the queue happen-before actions subsequent to the access or removal of that element
+     * from the queue in another thread ({@code peek} included).
+     */
+    default BlockingQueue<T> asBlockingQueue() {
+        return new BlockingQueueView<>(this);
+    }
 }

@@ -1,8 +1,21 @@
 package io.leanchan;
 
+import io.leanchan.internal.BatchFuture;
+import io.leanchan.internal.CoreHooks;
+import io.leanchan.internal.ReceiverIterator;
+import io.leanchan.internal.ReceiverSupport;
+
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The receiving side of a {@link Channel}.
@@ -26,9 +39,19 @@ import java.util.concurrent.TimeUnit;
  * that is about to wait releases it too. A non-blocking receiver that polls an idle channel pays nothing for
  * these checks: they run once after a burst and at most twice per traversal of the ring.
  *
+ * <p><b>Iteration.</b> A receiver is an {@link Iterable} over the stream: {@code for (T m : rx)} waits for each
+ * message and ends at the end of the stream (closed and drained); {@link #stream()} is the same as a
+ * sequential {@link Stream}. {@link #receiveOrNull()} is the blocking receive for loops that prefer a
+ * {@code null} sentinel to an exception, {@link #receiveMany(Collection, int)} the batch receive that waits for
+ * the first message only, and {@link #drain(Consumer, int)} the non-blocking batch to a consumer.
+ *
+ * <p><b>Memory consistency effects:</b> actions in a thread prior to sending a message happen-before actions
+ * subsequent to the receipt of that message in another thread, whichever method receives or {@link #peek()}s
+ * it.
+ *
  * @param <T> the type of messages
  */
-public interface Receiver<T> extends AutoCloseable {
+public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
 
     /**
      * Receives without waiting.
@@ -84,13 +107,16 @@ public interface Receiver<T> extends AutoCloseable {
     }
 
     /**
-     * Closes the channel from the receiving side: senders fail fast from now on and waiting senders are
-     * woken with {@link ChannelClosedException}. Messages already in the channel stay receivable. Idempotent.
+     * Closes the channel for everyone, the same as {@link Channel#close()} and the shared sender's
+     * {@link Sender#close()}: senders fail fast from now on, waiting senders are woken with
+     * {@link ChannelClosedException}, and {@link Sender#closed()} completes. Messages already in the channel stay
+     * receivable. Idempotent.
      */
     @Override
     void close();
 
-    /** {@code true} once either side has closed the channel. */
+    /** {@code true} once the channel is closed, by anyone. */
+    @Override
     boolean isClosed();
 
     /** {@code true} once the channel is closed and every message sent before the close has been received. */
@@ -98,4 +124,179 @@ public interface Receiver<T> extends AutoCloseable {
 
     /** The number of messages in the channel at some instant during the call (a snapshot, not a promise). */
     int size();
+
+    /**
+     * {@code true} if the channel held no message at some instant during the call (a snapshot, like
+     * {@link #size()}). Safe from any thread. After it returns {@code false}, {@link #peek()} and
+     * {@link #tryReceive()} by the consumer return a message (a send that has been counted is waited out).
+     */
+    default boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * The next message, without taking it: the message the next receive will return, or {@code null} if the
+     * channel is empty (or closed and drained). Never waits (except, like {@link #tryReceive()}, the few
+     * nanoseconds a send that has claimed its place needs to publish the message). A receive-side call: one at
+     * a time, like the other receives. Allocates nothing.
+     *
+     * <p><b>Memory consistency effects:</b> actions in a thread prior to sending a message happen-before actions
+     * subsequent to peeking that message in another thread.
+     *
+     * @return the head of the channel, or {@code null}
+     * @throws IllegalStateException if another receive is in progress
+     * @throws UnsupportedOperationException if this receiver is not backed by a leanchan channel
+     */
+    default T peek() {
+        return ReceiverSupport.<T>hooks(this, "peek()").peek();
+    }
+
+    /**
+     * Receives, waiting while the channel is empty, and returns {@code null} at the end of the stream instead
+     * of throwing: for loops that prefer a sentinel.
+     *
+     * <pre>{@code
+     * for (Job j; (j = rx.receiveOrNull()) != null; ) handle(j);
+     * }</pre>
+     *
+     * Otherwise the same as {@link #receive()}: an interrupted wait consumes nothing.
+     *
+     * @return the next message, or {@code null} once the channel is closed and drained
+     * @throws InterruptedException if interrupted while waiting; nothing was consumed
+     * @throws IllegalStateException if another receive is in progress or waiting
+     */
+    default T receiveOrNull() throws InterruptedException {
+        try {
+            return receive();
+        } catch (ChannelClosedException endOfStream) {
+            return null;
+        }
+    }
+
+    /**
+     * Waits until at least one message is available, then moves up to {@code maxMessages} messages into
+     * {@code sink}, in order, without waiting any longer (tokio's {@code recv_many}):
+     *
+     * <pre>{@code
+     * List<Job> batch = new ArrayList<>();
+     * while (rx.receiveMany(batch, 64) > 0) { handleAll(batch); batch.clear(); }
+     * }</pre>
+     *
+     * <p><b>Nothing lost.</b> A message is taken from the channel only after {@code sink.add} accepted it: if
+     * {@code add} throws, the exception propagates, that message stays at the head of the channel, and the
+     * messages added before it have been taken (a {@code false} from {@code add}, a set refusing a duplicate,
+     * counts as accepted). An interrupted wait consumes nothing. Like {@link #drainTo(Collection, int)}, the
+     * move is not one atomic step: messages sent while it runs may be moved too.
+     *
+     * @param maxMessages the most messages to move; 0 returns 0 at once
+     * @return the number of messages moved: at least 1, or 0 at the end of the stream (closed and drained) or
+     *         if {@code maxMessages} is 0
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalArgumentException if {@code maxMessages < 0}
+     * @throws InterruptedException if interrupted while waiting; nothing was consumed
+     * @throws IllegalStateException if another receive is in progress or waiting
+     * @throws UnsupportedOperationException if this receiver is not backed by a leanchan channel
+     */
+    default int receiveMany(Collection<? super T> sink, int maxMessages) throws InterruptedException {
+        return ReceiverSupport.receiveMany(this, sink, maxMessages, -1L);
+    }
+
+    /**
+     * {@link #receiveMany(Collection, int)}, waiting at most {@code timeout} for the first message.
+     *
+     * @return the number of messages moved: at least 1, or 0 if the time ran out (nothing was consumed), at the
+     *         end of the stream ({@link #isDrained()} tells which) or if {@code maxMessages} is 0
+     * @throws NullPointerException if {@code sink} or {@code unit} is null
+     * @throws IllegalArgumentException if {@code maxMessages < 0}
+     * @throws InterruptedException if interrupted while waiting; nothing was consumed
+     * @throws IllegalStateException if another receive is in progress or waiting
+     * @throws UnsupportedOperationException if this receiver is not backed by a leanchan channel
+     */
+    default int receiveMany(Collection<? super T> sink, int maxMessages, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return ReceiverSupport.receiveMany(this, sink, maxMessages, Math.max(0L, unit.toNanos(timeout)));
+    }
+
+    /**
+     * Receives a batch asynchronously: the future completes with a new list of at least one and at most
+     * {@code maxMessages} messages, in order, once at least one is available (the rest are those available
+     * at that moment), or with an empty list at the end of the stream. The receive is in progress until the
+     * future completes: do not start another one before.
+     *
+     * <p><b>Nothing lost.</b> Cancelling the future before it completes consumes nothing; so does completing it
+     * from outside ({@code complete}, {@code completeExceptionally}, {@code orTimeout},
+     * {@code completeOnTimeout}): a timed batch is {@code receiveManyAsync(64).orTimeout(1, SECONDS)}. A
+     * cancellation that comes too late (a message was already taken) returns {@code false} once the future has
+     * completed with its batch. Dependent actions may run in the thread that sends the first message, which
+     * also moves the rest of the batch. Allocates the future and the list (not per message).
+     *
+     * @param maxMessages the most messages in the batch; at least 1
+     * @throws IllegalArgumentException if {@code maxMessages < 1}
+     * @throws IllegalStateException if another receive is in progress or waiting
+     */
+    default CompletableFuture<List<T>> receiveManyAsync(int maxMessages) {
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("maxMessages must be at least 1, was " + maxMessages);
+        }
+        return BatchFuture.start(this, maxMessages);
+    }
+
+    /**
+     * Hands up to {@code limit} available messages to {@code consumer}, in order, without waiting.
+     *
+     * <p><b>Nothing lost.</b> A message is taken from the channel only after {@code consumer} returned: if it
+     * throws, the exception propagates and that message stays at the head of the channel (the next receive
+     * returns it again), while the messages it accepted before have been taken. Like
+     * {@link #drainTo(Collection, int)}, it is not one atomic step: messages sent while it runs may be handed
+     * over too. The consumer must not receive from this channel.
+     *
+     * @return the number of messages the consumer accepted; 0 if none was available
+     * @throws NullPointerException if {@code consumer} is null
+     * @throws IllegalArgumentException if {@code limit < 0}
+     * @throws IllegalStateException if another receive is in progress
+     * @throws UnsupportedOperationException if this receiver is not backed by a leanchan channel
+     */
+    default int drain(Consumer<? super T> consumer, int limit) {
+        return ReceiverSupport.drain(this, consumer, limit);
+    }
+
+    /**
+     * An iterator over the stream: {@code hasNext()} waits until a message is available and returns
+     * {@code false} at the end of the stream (closed and drained); {@code next()} takes the message. It is a
+     * receive: one at a time, like the others. On a leanchan channel {@code hasNext()} takes nothing, so an
+     * iterator abandoned after {@code hasNext()} loses nothing. If the waiting thread is interrupted,
+     * {@code hasNext()} and {@code next()} throw {@link CancellationException} with the interrupt status set
+     * again (nothing consumed). {@code remove()} is not supported.
+     */
+    @Override
+    default Iterator<T> iterator() {
+        return new ReceiverIterator<>(this, CoreHooks.of(this));
+    }
+
+    /**
+     * A spliterator over the stream ({@link Spliterator#ORDERED}, {@link Spliterator#NONNULL}; it does not
+     * split): each advance waits for the next message and the traversal ends at the end of the stream.
+     * Interrupts are reported as for {@link #iterator()}.
+     */
+    @Override
+    default Spliterator<T> spliterator() {
+        return ReceiverIterator.spliterator(this);
+    }
+
+    /**
+     * A sequential {@link Stream} over the messages: each element is received when the stream pulls it
+     * (waiting while the channel is empty), and the stream ends at the end of the stream (closed and drained).
+     * Short-circuiting operations ({@code limit}, {@code findFirst}, {@code anyMatch}, ...) take no more
+     * messages than they consume. It is a receive: one at a time. A message handed to the pipeline has been
+     * taken from the channel. An interrupt while waiting ends the traversal with {@link CancellationException}
+     * (interrupt status set again, nothing consumed).
+     *
+     * <pre>{@code
+     * long errors = rx.stream().filter(Event::isError).count(); // returns once the channel is closed and drained
+     * }</pre>
+     */
+    default Stream<T> stream() {
+        return StreamSupport.stream(spliterator(), false);
+    }
 }

@@ -1,0 +1,119 @@
+package io.leanchan.internal;
+
+import io.leanchan.ChannelClosedException;
+import io.leanchan.Receiver;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The future of {@link Receiver#receiveManyAsync(int)}: a pending {@code receiveAsync()} for the first message,
+ * then a non-blocking {@code drainTo} for the rest, in the thread that completes the first. Completing or
+ * cancelling it from outside first withdraws the pending receive, so a batch future that was not completed
+ * with a batch consumed nothing.
+ */
+public final class BatchFuture<T> extends CompletableFuture<List<T>> {
+    private final Receiver<T> rx;
+    private final int max;
+    private CompletableFuture<T> first;
+
+    private BatchFuture(Receiver<T> rx, int max) {
+        this.rx = rx;
+        this.max = max;
+    }
+
+    /** Starts the batch receive (max >= 1). */
+    public static <T> CompletableFuture<List<T>> start(Receiver<T> rx, int max) {
+        BatchFuture<T> f = new BatchFuture<>(rx, max);
+        CompletableFuture<T> first = rx.receiveAsync(); // throws IllegalStateException on overlap, nothing started
+        f.first = first;
+        first.whenComplete(f::onFirst);
+        return f;
+    }
+
+    private void onFirst(T e, Throwable ex) {
+        if (ex != null) {
+            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            if (cause instanceof CancellationException) {
+                return; // withdrawn by withdraw(): the withdrawing call settles this future
+            }
+            if (cause instanceof ChannelClosedException) {
+                super.complete(Collections.emptyList()); // end of stream
+            } else {
+                super.completeExceptionally(cause);
+            }
+            return;
+        }
+        List<T> batch = new ArrayList<>(Math.min(max, 16));
+        batch.add(e);
+        if (max > 1) {
+            try {
+                rx.drainTo(batch, max - 1);
+            } catch (RuntimeException misuse) {
+                // drainTo moves nothing it does not add; what it moved is in the batch. Deliver the batch.
+            }
+        }
+        super.complete(batch);
+    }
+
+    /** Withdraws the pending first receive; false if it already completed (the batch is on its way or done). */
+    private boolean withdraw() {
+        CompletableFuture<T> f = first;
+        if (f != null && f.cancel(false)) {
+            return true;
+        }
+        // Too late: a message was taken (or the stream ended) and this future is being completed. Future.cancel
+        // promises isDone() once it returns, so wait for it; no user code runs in between.
+        while (!isDone()) {
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) {
+            return isCancelled();
+        }
+        return withdraw() ? super.cancel(mayInterruptIfRunning) : isCancelled();
+    }
+
+    @Override
+    public boolean complete(List<T> value) {
+        return !isDone() && withdraw() && super.complete(value);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        if (ex == null) {
+            throw new NullPointerException();
+        }
+        return !isDone() && withdraw() && super.completeExceptionally(ex);
+    }
+
+    @Override
+    public void obtrudeValue(List<T> value) {
+        throw new UnsupportedOperationException("a receive future cannot be overwritten");
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+        throw new UnsupportedOperationException("a receive future cannot be overwritten");
+    }
+
+    @Override
+    public CompletableFuture<List<T>> completeAsync(Supplier<? extends List<T>> supplier, Executor executor) {
+        throw new UnsupportedOperationException("a receive future is completed by the channel");
+    }
+
+    @Override
+    public CompletableFuture<List<T>> completeAsync(Supplier<? extends List<T>> supplier) {
+        throw new UnsupportedOperationException("a receive future is completed by the channel");
+    }
+}

@@ -1,0 +1,447 @@
+package io.leanchan;
+
+import io.leanchan.FeatureSupport.Worker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openjdk.jol.info.ClassLayout;
+import org.openjdk.jol.vm.VM;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static io.leanchan.FeatureSupport.assumeCloseSignalled;
+import static io.leanchan.FeatureSupport.assumeHooks;
+import static io.leanchan.FeatureSupport.awaitWaiting;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The sender lifecycle: {@link Channel#close()} (try-with-resources), counted handles from
+ * {@link Channel#openSender()} (the stream ends exactly when the last one closes, also under races),
+ * {@link Sender#closed()} (completes on close and never before) and {@link ChannelLifecycle#closedBy()}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SenderLifecycleTest {
+
+    static List<Integer> drainAll(Receiver<Integer> rx) throws InterruptedException {
+        List<Integer> got = new ArrayList<>();
+        for (Integer m; (m = rx.receiveOrNull()) != null; ) {
+            got.add(m);
+        }
+        return got;
+    }
+
+    // ------------------------------------------------------------------------------------------- close for everyone
+
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void channelCloseClosesForEveryoneAndWorksInTryWithResources(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Integer> kept;
+        try (Channel<Integer> ch = make.get()) {
+            kept = ch;
+            assertThat(ch.isClosed()).isFalse();
+            assertThat(ch.closedBy()).isEqualTo(ClosedBy.NOBODY);
+            ch.sender().trySend(1);
+        }
+        assertThat(kept.isClosed()).isTrue();
+        assertThat(kept.sender().isClosed()).isTrue();
+        assertThat(kept.receiver().isClosed()).isTrue();
+        assertThatThrownBy(() -> kept.sender().trySend(2)).isInstanceOf(ChannelClosedException.class);
+        assertThat(drainAll(kept.receiver())).containsExactly(1);
+        kept.close(); // idempotent
+        assumeHooks(kept);
+        assertThat(kept.closedBy()).isEqualTo(ClosedBy.CLOSE);
+        assertThat(kept.sender().closedBy()).isEqualTo(ClosedBy.CLOSE);
+        assertThat(kept.receiver().closedBy()).isEqualTo(ClosedBy.CLOSE);
+    }
+
+    // ------------------------------------------------------------------------------------------- counted handles
+
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void theStreamEndsWhenTheLastCountedHandleCloses(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Integer> ch = make.get();
+        assumeHooks(ch);
+        Sender<Integer> a = ch.openSender();
+        Sender<Integer> b = ch.openSender();
+        a.send(1);
+        a.close();
+        a.close(); // idempotent: counts once
+        assertThat(a.isClosed()).isTrue();
+        assertThat(ch.isClosed()).isFalse();
+        assertThat(b.isClosed()).isFalse();
+        assertThat(ch.closedBy()).isEqualTo(ClosedBy.NOBODY);
+        assertThatThrownBy(() -> a.trySend(9)).isInstanceOf(ChannelClosedException.class)
+                .satisfies(e -> assertThat(((ChannelClosedException) e).<Integer>undeliveredAs()).isEqualTo(9));
+        assertThatThrownBy(() -> a.send(9)).isInstanceOf(ChannelClosedException.class);
+        assertThatThrownBy(() -> a.send(9, 1, TimeUnit.SECONDS)).isInstanceOf(ChannelClosedException.class);
+        assertThat(a.sendAsync(9)).isCompletedExceptionally();
+        assertThat(ch.receiver().tryReceive()).isEqualTo(1);
+        if (ch.capacity() > 1) {
+            b.send(2);
+            ch.sender().send(3); // the shared sender still works while a counted handle is open
+        } else {
+            b.send(2);
+        }
+        assertThat(ch.isClosed()).isFalse();
+        b.close();
+        assertThat(ch.isClosed()).isTrue();
+        assertThat(ch.closedBy()).isEqualTo(ClosedBy.SENDERS);
+        assertThat(b.closedBy()).isEqualTo(ClosedBy.SENDERS);
+        assertThat(ch.receiver().closedBy()).isEqualTo(ClosedBy.SENDERS);
+        assertThat(drainAll(ch.receiver())).containsExactlyElementsOf(ch.capacity() > 1 ? List.of(2, 3) : List.of(2));
+        assertThatThrownBy(() -> ch.sender().trySend(4)).isInstanceOf(ChannelClosedException.class);
+
+        Sender<Integer> late = ch.openSender(); // the count stays at zero: born closed
+        assertThat(late.isClosed()).isTrue();
+        assertThatThrownBy(() -> late.trySend(5)).isInstanceOf(ChannelClosedException.class);
+        late.close();
+        assertThat(ch.closedBy()).isEqualTo(ClosedBy.SENDERS);
+    }
+
+    @Test
+    void aCountedHandleInTryWithResourcesPerProducer() throws Exception {
+        Channel<Integer> ch = Channel.bounded(8);
+        assumeHooks(ch);
+        int producers = 3;
+        List<Sender<Integer>> handles = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            handles.add(ch.openSender()); // handed out before the producers start
+        }
+        List<Worker> ws = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            Sender<Integer> mine = handles.get(p);
+            int id = p;
+            ws.add(Worker.start("producer-" + p, () -> {
+                try (Sender<Integer> tx = mine) {
+                    for (int i = 0; i < 100; i++) {
+                        tx.send(id * 100 + i);
+                    }
+                }
+            }));
+        }
+        List<Integer> got = drainAll(ch.receiver());
+        for (Worker w : ws) {
+            w.finish();
+        }
+        assertThat(got).hasSize(300).doesNotHaveDuplicates();
+        assertThat(ch.closedBy()).isEqualTo(ClosedBy.SENDERS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void aCloseForEveryoneAlsoClosesTheCountedHandles(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Integer> ch = make.get();
+        assumeHooks(ch);
+        Sender<Integer> a = ch.openSender();
+        ch.receiver().close();
+        assertThat(a.isClosed()).isTrue();
+        assertThatThrownBy(() -> a.trySend(1)).isInstanceOf(ChannelClosedException.class);
+        assertThat(a.closedBy()).isEqualTo(ClosedBy.CLOSE);
+        a.close(); // the last handle closing afterwards does not rewrite history
+        assertThat(ch.closedBy()).isEqualTo(ClosedBy.CLOSE);
+        assertThat(ch.sender().closed()).isDone();
+        assumeCloseSignalled(ch);
+        assertThat(ch.openSender().closed()).isDone();
+    }
+
+    /**
+     * Races: K producers (handles opened before they start) send M messages each and close their handles at the same
+     * moment, while some also open, use and close a nested handle. The receiver gets exactly K*M (+ nested) messages
+     * and sees the end of the stream only after every producer's close was called.
+     */
+    @Test
+    void underRacesTheStreamEndsExactlyWhenTheLastHandleCloses() throws Exception {
+        int rounds = 200;
+        int k = 4;
+        int m = 50;
+        for (int round = 0; round < rounds; round++) {
+            Channel<Integer> ch = round % 2 == 0 ? Channel.bounded(1 + round % 16) : Channel.unbounded();
+            if (round == 0) {
+                assumeHooks(ch);
+            }
+            List<Sender<Integer>> handles = new ArrayList<>();
+            for (int p = 0; p < k; p++) {
+                handles.add(ch.openSender());
+            }
+            AtomicInteger closing = new AtomicInteger();
+            AtomicInteger nestedSent = new AtomicInteger();
+            CyclicBarrier start = new CyclicBarrier(k);
+            List<Worker> ws = new ArrayList<>();
+            for (int p = 0; p < k; p++) {
+                Sender<Integer> tx = handles.get(p);
+                int id = p;
+                ws.add(Worker.start("producer-" + p, () -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < m; i++) {
+                        tx.send(id * m + i);
+                    }
+                    if (id % 2 == 0) {
+                        try (Sender<Integer> nested = ch.openSender()) { // tx is open: the count is above zero
+                            assertThat(nested.isClosed()).isFalse();
+                            nested.send(-1 - id);
+                            nestedSent.incrementAndGet();
+                        }
+                    }
+                    closing.incrementAndGet(); // before the close: the end of the stream must come after this
+                    tx.close();
+                }));
+            }
+            int received = 0;
+            for (Integer x; (x = ch.receiver().receiveOrNull()) != null; ) {
+                received++;
+            }
+            assertThat(closing.get()).as("round %d: end of stream before every close", round).isEqualTo(k);
+            for (Worker w : ws) {
+                w.finish();
+            }
+            assertThat(received).as("round %d", round).isEqualTo(k * m + nestedSent.get());
+            assertThat(ch.closedBy()).isEqualTo(ClosedBy.SENDERS);
+        }
+    }
+
+    /** The last close racing an open: the new handle is either live (and its message arrives) or born closed. */
+    @Test
+    void anOpenRacingTheLastCloseIsEitherCountedOrBornClosed() throws Exception {
+        int live = 0;
+        for (int round = 0; round < 300; round++) {
+            Channel<Integer> ch = Channel.bounded(4);
+            if (round == 0) {
+                assumeHooks(ch);
+            }
+            Sender<Integer> last = ch.openSender();
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicReference<Sender<Integer>> opened = new AtomicReference<>();
+            Worker closer = Worker.start("closer", () -> {
+                go.await();
+                last.close();
+            });
+            Worker opener = Worker.start("opener", () -> {
+                go.await();
+                opened.set(ch.openSender());
+            });
+            go.countDown();
+            closer.finish();
+            opener.finish();
+            Sender<Integer> h = opened.get();
+            boolean sent;
+            try {
+                sent = h.trySend(1);
+            } catch (ChannelClosedException e) {
+                sent = false;
+            }
+            if (sent) {
+                live++;
+                assertThat(ch.isClosed()).isFalse();
+                h.close();
+            }
+            assertThat(drainAll(ch.receiver())).hasSize(sent ? 1 : 0);
+            assertThat(ch.isClosed()).isTrue();
+        }
+        System.out.println("[lifecycle] open racing the last close: live handle in " + live + " of 300 rounds");
+    }
+
+    @Test
+    void aCloseRacingTheLastHandleIsReportedOneWayAndStays() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Channel<Integer> ch = Channel.bounded(2);
+            if (round == 0) {
+                assumeHooks(ch);
+            }
+            Sender<Integer> h = ch.openSender();
+            CountDownLatch go = new CountDownLatch(1);
+            Worker a = Worker.start("handle", () -> {
+                go.await();
+                h.close();
+            });
+            Worker b = Worker.start("receiver", () -> {
+                go.await();
+                ch.receiver().close();
+            });
+            go.countDown();
+            a.finish();
+            b.finish();
+            ClosedBy by = ch.closedBy();
+            assertThat(by).isIn(ClosedBy.SENDERS, ClosedBy.CLOSE);
+            assertThat(ch.sender().closedBy()).isEqualTo(by);
+            assertThat(h.closedBy()).isEqualTo(by);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- closed()
+
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void closedCompletesOnReceiverCloseAndNeverBefore(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Integer> ch = make.get();
+        assumeHooks(ch);
+        assumeCloseSignalled(ch);
+        Sender<Integer> tx = ch.sender();
+        Receiver<Integer> rx = ch.receiver();
+        CompletableFuture<Void> closed = tx.closed();
+        int[] plain = {0};
+        AtomicReference<Integer> seenInDependent = new AtomicReference<>();
+        AtomicReference<Thread> ranIn = new AtomicReference<>();
+        CompletableFuture<Void> dep = closed.thenRun(() -> {
+            seenInDependent.set(plain[0]);
+            ranIn.set(Thread.currentThread());
+        });
+        // everything short of a close leaves it pending
+        for (int i = 0; i < Math.min(ch.capacity(), 3); i++) {
+            tx.trySend(i);
+        }
+        rx.tryReceive();
+        rx.receive(1, TimeUnit.MILLISECONDS);
+        rx.drainTo(new ArrayList<>());
+        rx.receive(1, TimeUnit.MILLISECONDS);
+        assertThat(rx.receiveAsync().cancel(false)).isTrue();
+        Sender<Integer> handle = ch.openSender();
+        handle.trySend(7);
+        Sender<Integer> other = ch.openSender();
+        handle.close(); // not the last
+        rx.tryReceive();
+        Thread.sleep(5);
+        assertThat(closed).isNotDone();
+        assertThat(dep).isNotDone();
+        assertThat(tx.closedBy()).isEqualTo(ClosedBy.NOBODY);
+
+        plain[0] = 42; // a plain write before the close is seen by the dependent
+        Worker closer = Worker.start("receiver", rx::close);
+        closer.finish();
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isNull();
+        dep.get(10, TimeUnit.SECONDS);
+        assertThat(seenInDependent.get()).isEqualTo(42);
+        assertThat(ranIn.get()).isSameAs(closer); // the dependent ran in the closing thread
+        assertThat(other.closed()).isSameAs(closed).isDone();
+        assertThat(tx.closedBy()).isEqualTo(ClosedBy.CLOSE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void closedCompletesWhenTheLastCountedHandleCloses(Supplier<Channel<Integer>> make) {
+        Channel<Integer> ch = make.get();
+        assumeHooks(ch);
+        Sender<Integer> a = ch.openSender();
+        Sender<Integer> b = ch.openSender();
+        CompletableFuture<Void> closed = a.closed();
+        a.close();
+        assertThat(closed).isNotDone();
+        b.close();
+        assertThat(closed).isCompleted();
+        assertThat(ch.sender().closed()).isSameAs(closed);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void aWaitingSenderCanStopWhenTheReceiverGoesAway(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Integer> ch = make.get();
+        assumeHooks(ch);
+        assumeCloseSignalled(ch);
+        AtomicBoolean stopped = new AtomicBoolean();
+        AtomicInteger produced = new AtomicInteger();
+        Worker producer = Worker.start("producer", () -> {
+            try (Sender<Integer> tx = ch.openSender()) {
+                tx.closed().thenRun(() -> stopped.set(true));
+                while (!stopped.get()) {
+                    try {
+                        tx.send(produced.incrementAndGet(), 1, TimeUnit.MILLISECONDS);
+                    } catch (ChannelClosedException e) {
+                        break;
+                    }
+                }
+            }
+        });
+        Receiver<Integer> rx = ch.receiver();
+        for (int i = 0; i < 10; i++) {
+            rx.receive(10, TimeUnit.SECONDS);
+        }
+        rx.close();
+        producer.finish();
+        assertThat(stopped.get()).isTrue();
+    }
+
+    @Test
+    void closedIsSharedAndCannotBeCompletedByItsUsers() {
+        Channel<Integer> ch = Channel.bounded(4);
+        assumeHooks(ch);
+        CompletableFuture<Void> closed = ch.sender().closed();
+        assertThat(ch.sender().closed()).isSameAs(closed);
+        assertThat(ch.openSender().closed()).isSameAs(closed);
+        assertThat(closed.complete(null)).isFalse();
+        assertThat(closed.completeExceptionally(new RuntimeException())).isFalse();
+        assertThat(closed.cancel(true)).isFalse();
+        assertThatThrownBy(() -> closed.obtrudeValue(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> closed.obtrudeException(new RuntimeException()))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> closed.completeAsync(() -> null)).isInstanceOf(UnsupportedOperationException.class);
+        closed.completeOnTimeout(null, 1, TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> copy = closed.copy().orTimeout(1, TimeUnit.MILLISECONDS);
+        assertThatThrownBy(copy::join).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(closed).isNotDone();
+        assertThat(ch.isClosed()).isFalse();
+        ch.close();
+        assertThat(ch.sender().closed()).isCompleted(); // asked after the close: complete at once
+    }
+
+    // ------------------------------------------------------------------------------------------- cost
+
+    @Test
+    void nothingCostsTheChannelMemoryUntilItIsUsed() {
+        assumeTrue(VM.current().addressSize() == 8 && VM.current().objectHeaderSize() == 12,
+                "needs 64-bit HotSpot with compressed oops");
+        Channel<Integer> ch = Channel.bounded(1024);
+        Receiver<Integer> rx = ch.receiver();
+        long before = Footprint.retained(ch, rx);
+        ch.asBlockingQueue();
+        rx.iterator();
+        rx.stream();
+        rx.isEmpty();
+        ch.closedBy();
+        ch.isClosed();
+        assertThat(Footprint.retained(ch, rx)).as("queries and views").isEqualTo(before);
+        assumeHooks(ch);
+        Sender<Integer> h = ch.openSender();
+        long withLifecycle = Footprint.retained(ch, rx);
+        System.out.println("[lifecycle] bytes the channel retains once it has a lifecycle record: " + (withLifecycle - before));
+        assertThat(withLifecycle - before).as("the lifecycle record and where the core keeps it, once").isBetween(0L, 128L);
+        assertThat(ClassLayout.parseInstance(h).instanceSize()).as("a counted handle").isLessThanOrEqualTo(24);
+        assertThat(ClassLayout.parseInstance(ch.sender().closed()).instanceSize()).isLessThanOrEqualTo(32);
+        ch.openSender();
+        ch.sender().closed();
+        assertThat(Footprint.retained(ch, rx)).as("more handles and closed() calls").isEqualTo(withLifecycle);
+        h.close();
+    }
+
+    @Test
+    void sendsThroughACountedHandleAllocateNothing() throws Exception {
+        Channel<Integer> ch = Channel.bounded(16);
+        assumeHooks(ch);
+        Sender<Integer> h = ch.openSender();
+        Receiver<Integer> rx = ch.receiver();
+        Integer msg = 1;
+        for (int i = 0; i < 20_000; i++) { // warm up
+            h.trySend(msg);
+            rx.tryReceive();
+        }
+        long a0 = Footprint.allocated();
+        for (int i = 0; i < 100_000; i++) {
+            h.trySend(msg);
+            h.send(msg);
+            rx.tryReceive();
+            rx.tryReceive();
+        }
+        long perMessage = (Footprint.allocated() - a0) / 200_000;
+        assertThat(perMessage).isZero();
+    }
+}

@@ -27,7 +27,12 @@ final class Footprint {
     /** Bytes retained by the channel, excluding {@code messages} (distinct leaf objects it holds). */
     static long retained(Channel<?> ch, Receiver<?> r, Object... messages) {
         Object[] mine = roots(ch, r);
-        Channel<Object> other = Channel.bounded(1);
+        // The other channel has just grown (two messages: its one-slot field gave way to a ring), so it also
+        // reaches the static objects a channel may point at in that state; they are shared, not its cost.
+        Channel<Object> other = Channel.bounded(4);
+        Object[] twoMessages = {new Object(), new Object()};
+        other.sender().trySend(twoMessages[0]);
+        other.sender().trySend(twoMessages[1]);
         Object[] theirs = roots(other, other.receiver());
         long mineSize = size(mine);
         long shared = mineSize + size(theirs) - size(concat(mine, theirs));

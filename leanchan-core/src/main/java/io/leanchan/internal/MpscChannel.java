@@ -15,9 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one implementation behind {@link Channel#bounded(int)} and {@link Channel#unbounded()}: a
- * multi-producer single-consumer ring whose length follows what it holds.
- *
- * <p>The channel object is its own {@link Sender}; {@link #receiver()} returns a small stateless view.
+ * multi-producer single-consumer ring whose length follows what it holds. The channel object is its own
+ * {@link Sender} and {@link Receiver}, so a channel with its two handles is one 64-byte object.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to sending a message happen-before actions
  * subsequent to the receipt of that message in another thread.
@@ -25,183 +24,167 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Implementation overview</h2>
  *
  * <pre>
- * Storage. One Object[] ring, {@code buffer}. Message number k (counting from 0 over the channel's life)
- * lives in slot k % buffer.length. A new channel points at the shared EMPTY array (length 0), so it owns
- * no storage. The ring grows by copying into a ring 1.25x + 2 longer (never past the capacity) and is
- * replaced by EMPTY when the receiver finds the channel empty and the retention policy says so.
- * Non-power-of-two lengths keep a full channel within ~4 bytes per message (a power of two could double it);
- * the price is a 64-bit remainder per operation instead of a mask.
+ * Storage. Message number k (counting from 0 over the channel's life) lives in slot k &amp; (L - 1) of a ring
+ * of L slots, L a power of two. With no ring (buffer == null, the state of a new channel) the channel
+ * object's own field `one` is a ring of one slot: a channel that carries one message at a time never
+ * allocates storage. A ring grows by doubling (never past nextPow2(capacity), at most 2^30 slots), by a
+ * sender that finds it full; it is given back by the receiver when it finds the channel empty and the
+ * retention policy ({@link Retention}) says so.
  *
- * The two words. All coordination goes through two 64-bit words:
- *
- *   producer word P = index &lt;&lt; 2 | CLOSED | PLOCK
- *     index : the next message number to be claimed by a sender
- *     PLOCK : the producer lock, held by whoever reshapes the ring, refreshes the padded limit, marks USED,
- *             or inflates; never held on the send fast path
- *     CLOSED: set once, by close() from either side
- *   consumer word C = index &lt;&lt; 17 | gen &lt;&lt; 10 | KEEP &lt;&lt; 6 | LAP | SHRUNK | USED | SW | CLOCK | BUSY
- *     index : the next message number to be received
- *     BUSY  : the receiver has claimed message index-1 and not yet cleared its slot (see "take")
- *     CLOCK : the consumer lock, taken (only by a holder of PLOCK) to freeze the receiver during a reshape
- *     SW    : senders are waiting for room (set by a sender, cleared by the next take)
- *     gen   : bumped by every reshape, so that a receiver holding a stale (word, buffer) pair fails its CAS
- *             (index alone is not enough: a grow leaves index unchanged); 7 bits cover every possible grow
- *             between two receives (fewer than 100 from length 0 to the largest array)
- *     USED, SHRUNK, KEEP, LAP: the retention policy's state (below)
+ * The producer word P = index &lt;&lt; 4 | SWAIT | RWAIT | CLOSED | PLOCK
+ *   index : the next message number to be claimed by a sender
+ *   PLOCK : held by whoever changes the storage (a growing sender; the receiver when it switches to a new
+ *           ring or gives its ring back) or by close() for one CAS; never on the fast paths
+ *   CLOSED: set once, by close()
+ *   RWAIT : the receiver is parked (or a receiveAsync is pending): the sender whose claim clears it wakes it
+ *   SWAIT : senders may be waiting in the SenderQueue for room
+ * The consumer index C: the next message number to be received. Written only by the receiver.
  *
  * Field writers and orderings.
- *   P (pw, or hot[HP] once padded): CAS by senders (claim, lock); release-stores by the lock holder (unlock).
- *   C (cw, or hot[HC]): CAS by the receiver (take), by senders (set SW), by PLOCK holders (CLOCK, USED);
- *     a release-store by the receiver to clear BUSY and by the CLOCK holder to unlock. While BUSY or CLOCK is
- *     set nobody else writes C, which is what makes those plain release-stores safe.
- *   buffer: written only by a holder of both locks (release); read with acquire after reading a word, so a
- *     thread that sees a word written after a reshape sees that reshape's buffer.
- *   slots: written by the sender that claimed the index (release), read by the receiver (acquire), cleared
- *     by the receiver (plain, ordered before its release of C).
- *   rw (the waiting receiver: a Thread or a ReceiveFuture): CAS by the receiver and by whoever completes a
- *     ReceiveFuture; read (volatile) by every send after its claim.
- *   sw (the waiting senders: a linked list guarded by a tiny lock, the LOCKED marker in the field itself).
- *   hot: null until inflation, then a padded long[] written once (release).
+ *   P: CAS by senders (claim; set SWAIT), by the receiver (set RWAIT; lock for a switch or a give-back), by
+ *     close(); release-stores by the lock holder (unlock). While PLOCK is set nobody else writes P.
+ *   C: release-stores by the receiver only, after it cleared the slot (so a sender that sees C > k may
+ *     reuse slot k); read with acquire by senders (room) and by observers (size, isDrained).
+ *   buffer (the newest ring), pending, rbuf: written only under PLOCK, published by the release of P.
+ *     Senders read buffer and pending after an acquire of P: a sender whose claim CAS succeeds from the
+ *     value v used the buffer and pending that were current at v (every storage change moves P's index:
+ *     a grow claims one, a give-back burns one, and a switch restores P unchanged but changes nothing a
+ *     sender reads).
+ *   rbuf (the receiver's ring, MOVED after a grow): read by the receiver (opaque).
+ *   slots and `one`: written by the sender that claimed the index (release), read by the receiver
+ *     (acquire), cleared by the receiver (plain, ordered before its release of C).
+ *   owner: the id of the thread allowed the receive fast path; CAS by a thread that takes over, 0 while a
+ *     receiveAsync is pending. rx: null, the parked receiving Thread, or the pending ReceiveFuture (CAS).
+ *     An idle channel references no Thread.
+ *   sw: null, the Lifecycle record alone, or the SenderQueue (carrying the record); CAS by senders
+ *     (create), by lifecycle() (publish), and by the receiver (replace an empty queue by its record).
+ *   rstate: receiver-private (the retention policy).
  *
- * Send (fast path). Read P (volatile); if it is locked or closed go slow. Read buffer, compute room
- * (compact: from C, same cache line; padded: from a cached limit in hot[HL]). CAS P from index to index+1,
- * then release-store the message into its slot, then read rw (volatile) and wake the receiver if one waits.
- * A sender whose CAS succeeds always writes into the buffer it read: every reshape changes P (a grow claims
- * an index, a shrink burns one, an inflation leaves the compact word locked forever) and waits, holding
- * PLOCK, for claimed slots to be published before copying them.
+ * Send (fast path, 1 CAS). Read P (acquire); locked or closed: slow path. Read buffer, C (acquire) and
+ * pending. Room: index - base &lt; L and index - C &lt; capacity, where base = C, or the consumer index
+ * that the last grow started copying from while the receiver has not switched yet (see Grow). CAS P from v
+ * to v + 1 (clearing RWAIT), release-store the message into its slot, and if v had RWAIT, wake the
+ * receiver. No other shared field is read or written.
  *
- * Take. Read C; if BUSY (another receive is mid-take: misuse, reported) or CLOCK (a reshape) back off.
- * Read buffer and the slot (acquire). Empty slot: compare with P's index: equal means empty, else a claimed
- * message is being written, so spin. Otherwise CAS C to (index+1 | BUSY), clear the slot, release-store C
- * without BUSY. While BUSY, senders count the slot as occupied (index - BUSY), so nobody can reuse it before
- * it is cleared; the CAS is what makes overlapping receives detectable instead of silently corrupting.
+ * Take (fast path, no atomic). If rx is the current thread: read C and rbuf (plain, both receiver-owned
+ * in effect), read the slot (acquire); a message: clear the slot, release-store C + 1, and read P (opaque)
+ * for SWAIT. An empty slot: read P; its index equal to C means empty; otherwise a sender has claimed C:
+ * either it is still writing (spin: bounded by the sender's few instructions) or the message is in a newer
+ * ring (buffer != rbuf, or rbuf == MOVED): switch.
  *
- * Waking the receiver (Dekker on two SC pairs). The receiver CASes rw (null to itself) and then reads P;
- * it parks only if P is unlocked, not closed and its index equals C's. A sender CASes P (claim or lock) and
- * then reads rw. One of the two always sees the other.
+ * Grow (a sender, holding PLOCK, finding the ring full and the capacity not reached). The new ring is
+ * allocated BEFORE the lock (an OutOfMemoryError leaves the channel untouched). Read a = C. Copy messages
+ * [a, index) into the new ring at their message numbers, waiting for each claimed slot to be published or
+ * consumed (a slot is null and a &lt;= k &lt; C: consumed). The receiver is NOT frozen: it may go on taking
+ * from the old ring while the copy runs, so the new ring may hold copies of messages that it then takes
+ * from the old one: the stale range [a, C at the switch). Write the sender's own message, set
+ * pending = a (low 31 bits, tagged), rbuf = MOVED (so the old ring is unreachable from the channel at once:
+ * a full channel holds one ring), publish buffer, release P with index + 1.
+ * Why senders respect `pending`: a stale copy of message j sits in the slot of message j + L. Until the
+ * receiver has cleared the stale range, senders count room from a (index - a &lt; L), so no sender writes
+ * message j + L for j &gt;= a, and no real message can be overwritten by the receiver's clearing.
  *
- * Waking senders. A sender that finds the channel full links itself into sw, CASes SW into C, and tries
- * again before parking. Every take CASes C, so the first take after SW was set sees it, clears it in the
- * same CAS, and wakes every waiting sender; a take that came before sees no SW but the sender's retry then
- * sees its room. Exact, no timed polling.
+ * Switch (the receiver, finding rbuf == MOVED or buffer != rbuf). Take PLOCK (a CAS on a rare path), clear
+ * the stale slots [a, C) of the new ring, set pending = 0 and rbuf = buffer, restore P unchanged.
  *
- * Grow (a sender, holding PLOCK, finding the ring too short but the capacity not reached). Take CLOCK
- * (waiting out BUSY); now no receive can complete. Copy messages [C.index, P.index) into the new ring at
- * the same message numbers, waiting for each claimed slot to be published. Write its own message, publish
- * the new buffer, release C with gen+1 and P with index+1.
+ * Give back (the receiver, finding the channel empty, if Retention says so). CAS P to PLOCK only if its
+ * index equals C (nothing claimed, so nothing is being written), point buffer and rbuf at null (the
+ * one-slot field), release C + 1 and then P with index + 1: the burnt number makes every stale claim CAS
+ * fail, and C is written first so that an observer never sees a phantom message.
  *
- * Shrink (the receiver, finding the channel empty). CAS P to PLOCK only if its index equals C's (nothing
- * claimed), take CLOCK, point buffer at EMPTY (or a fresh shorter ring: nothing to copy), release both words
- * with index+1 (the burnt number makes every stale CAS fail) and gen+1.
+ * Waking the receiver. The receiver sets RWAIT with a CAS that expects P's index to equal C (the channel
+ * is still empty at that instant), then parks. A sender's claim CAS clears RWAIT, so exactly one sender
+ * sees it and wakes the receiver (unpark, or fulfil the pending future) after publishing its message.
+ * Both sides are CASes on P: no Dekker pair of plain accesses, no lost wake-up.
  *
- * Retention policy (memory back after a burst vs. no garbage for repeated bursts).
- *   USED  : a send left the ring at least a quarter full since the last check (set by a sender under PLOCK).
- *           A quarter, not a half: a ring is halved only after bursts stayed under a quarter of it, so they
- *           still fit in half of the halved ring, and it grows only when full: burst sizes may vary 4x
- *           without any allocation.
- *   SHRUNK: this channel has given storage back before.
- *   KEEP  : credit of quiet checks before a kept ring is given back (0..15): +4 for every burst that used
- *           the kept ring, -1 for every check without one, so a channel that has proved bursty is patient and
- *           one whose bursts stopped releases its ring after a few quiet checks.
- *   LAP   : parity of (index / ring length) at the last check. A receiver that finds the channel empty
- *           checks if USED is set (a burst just ended) or the parity flipped (a traversal of quiet traffic
- *           passed), so polling an idle channel costs nothing; waiting receivers check before every park.
- *   At a check with a ring longer than 2 (any length when about to park): if USED, keep the ring (KEEP+4)
- *   if SHRUNK, otherwise give it back (the first burst is always given back); if not USED and KEEP > 0,
- *   KEEP-1; if not USED and KEEP is 0, give it all back when about to park or when the ring has at most 8
- *   slots, otherwise halve it (a bursty channel whose bursts shrank converges on the ring they need rather
- *   than regrowing from nothing after every release).
+ * Waking senders. A sender that finds the channel full links a node into the SenderQueue (lock-free FIFO),
+ * sets SWAIT (CAS on P), tries again and parks. After each take the receiver reads P; SWAIT set: wake the
+ * oldest node. The receiver's read of P follows its release of C without a fence (the fast path has
+ * none), so a sender that links itself just as the receiver takes may miss that take's room and the
+ * receiver may miss its SWAIT (store-buffer reordering). Every later take sees SWAIT; the receiver also
+ * checks with a fence whenever it finds the channel empty and before it parks; and a sender that links
+ * itself into an empty queue parks for at most SENDER_RECHECK_NANOS before it looks at the room again. A
+ * sender therefore never waits for room that exists for longer than that.
  *
- * Padding only under contention (after Striped64). The words start as two fields of this 48-byte object,
- * one cache line with everything else. When a sender's CAS on P fails because another sender moved it, or
- * once the channel has carried 2^16 messages, both words move into a padded long[] (hot: P at [8], the
- * cached producer limit at [9], C at [24]; 272 bytes) and the compact words stay locked forever, which sends
- * every thread that still reads them to the padded copy.
+ * One receiver. owner == the current thread's id lets a receive take the fast path. Another thread takes over
+ * with a CAS (a handover: the previous owner's receives happened-before, as the single-consumer contract
+ * requires). A thread parked in a receive, and a pending receiveAsync, hold the receive state: every other
+ * receive attempt fails with IllegalStateException (exactly; a CAS decides it). A takeover between two
+ * threads that receive at the same time without any ordering (misuse) is detected at the displaced
+ * thread's next receive, not inside the racing take: the fast path has no atomic to decide it.
  *
- * Index range. Indices are rebased by a multiple of the ring length (so every message keeps its slot)
- * when P's index passes 2^45; C keeps 47 bits for its index.
+ * Index range. P keeps 60 bits of index: 2^60 messages over a channel's life.
  * </pre>
  */
-public final class MpscChannel<T> implements Channel<T>, Sender<T> {
+public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>, CoreHooks<T> {
 
     /** The capacity of an unbounded channel. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
-    /** The longest ring the JVM can allocate. */
-    static final int MAX_RING = Integer.MAX_VALUE - 8;
-    /** Shared by every channel that holds no storage; never written (room is 0). */
-    static final Object[] EMPTY = new Object[0];
+    /** The longest ring: the largest power of two an array can have. */
+    static final int MAX_RING = 1 << 30;
+    /** The receiver's ring after a grow moved it: one slot, always empty, so the fast path finds nothing. */
+    static final Object[] MOVED = new Object[1];
 
-    // ---- producer word
     static final long PLOCK = 1L;
     static final long CLOSED = 2L;
-    static final int PSHIFT = 2;
+    static final long RWAIT = 4L;
+    static final long SWAIT = 8L;
+    static final int PSHIFT = 4;
     static final long PSTEP = 1L << PSHIFT;
 
-    // ---- consumer word
-    static final long BUSY = 1L;
-    static final long CLOCK = 2L;
-    static final long SW = 4L;
-    static final long USED = 8L;
-    static final long SHRUNK = 16L;
-    static final long LAP = 32L;
-    static final int KEEP_SHIFT = 6;
-    static final int KEEP_MAX = 15;
-    static final int KEEP_PER_BURST = 4;
-    static final long KEEP = (long) KEEP_MAX << KEEP_SHIFT;
-    static final int GEN_SHIFT = 10;
-    static final long GEN = 0x7FL << GEN_SHIFT;
-    static final int CSHIFT = 17;
-    /** Flags a take carries over unchanged. */
-    static final long TAKE_KEEPS = USED | SHRUNK | LAP | KEEP | GEN;
+    /** A sender that waits behind nobody re-checks the room after this long (see "Waking senders"). */
+    static final long SENDER_RECHECK_NANOS = 50_000L;
+    /** Polls before parking: a party that keeps up answers within a few hundred nanoseconds. */
+    static final int SPINS = 32;
 
-    static final long INFLATE_AT = 1L << 16;
-    static final long REBASE_AT = 1L << 45;
+    static final int OK = 0;
+    static final int WAKE = 1;
+    static final int FULL = 2;
+    private static final int RETRY = 3;
 
-    // ---- padded layout (long[] hot)
-    static final int HP = 8;
-    static final int HL = 9;
-    static final int HC = 24;
-    static final int HOT_LENGTH = 32;
-
-    // ---- slow-offer outcomes
-    private static final int OK = 0;
-    private static final int FULL = 1;
-    private static final int RETRY = 2;
-
-    /** Marks the sender list as locked. */
-    private static final Object LOCKED = new Object();
-
-    private static final VarHandle PW;
-    private static final VarHandle CW;
+    private static final VarHandle P;
+    private static final VarHandle C;
     private static final VarHandle BUF;
-    private static final VarHandle RW;
-    private static final VarHandle SWL;
-    private static final VarHandle HOT;
-    private static final VarHandle LA = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle RBUF;
+    private static final VarHandle PEND;
+    private static final VarHandle ONE;
+    private static final VarHandle RX;
+    private static final VarHandle OWNER;
+    private static final VarHandle SW;
     private static final VarHandle OA = MethodHandles.arrayElementVarHandle(Object[].class);
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            PW = l.findVarHandle(MpscChannel.class, "pw", long.class);
-            CW = l.findVarHandle(MpscChannel.class, "cw", long.class);
+            P = l.findVarHandle(MpscChannel.class, "p", long.class);
+            C = l.findVarHandle(MpscChannel.class, "c", long.class);
             BUF = l.findVarHandle(MpscChannel.class, "buffer", Object[].class);
-            RW = l.findVarHandle(MpscChannel.class, "rw", Object.class);
-            SWL = l.findVarHandle(MpscChannel.class, "sw", Object.class);
-            HOT = l.findVarHandle(MpscChannel.class, "hot", long[].class);
+            RBUF = l.findVarHandle(MpscChannel.class, "rbuf", Object[].class);
+            PEND = l.findVarHandle(MpscChannel.class, "pending", int.class);
+            ONE = l.findVarHandle(MpscChannel.class, "one", Object.class);
+            RX = l.findVarHandle(MpscChannel.class, "rx", Object.class);
+            OWNER = l.findVarHandle(MpscChannel.class, "owner", int.class);
+            SW = l.findVarHandle(MpscChannel.class, "sw", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    // Layout (compressed oops): 12-byte header + capacity in its gap, two longs, four references = 48 bytes.
-    @SuppressWarnings("unused") private long pw;
-    @SuppressWarnings("unused") private long cw;
+    // Layout (compressed oops): 12-byte header, 4 ints, 2 longs, 5 references = 64 bytes.
     private final int capacity;
+    /** The receiving thread's id (low 32 bits), 0 for none: the one that may take the fast path. */
+    @SuppressWarnings("unused") private int owner;
+    /** 0, or (low 31 bits of the copy start a) &lt;&lt; 1 | 1 while the receiver has not switched. */
+    @SuppressWarnings("unused") private int pending;
+    /** Receiver-private retention state ({@link Retention}). */
+    private int rstate;
+    @SuppressWarnings("unused") private long p;
+    @SuppressWarnings("unused") private long c;
     @SuppressWarnings("unused") private Object[] buffer;
-    @SuppressWarnings("unused") private Object rw;
+    @SuppressWarnings("unused") private Object[] rbuf;
+    @SuppressWarnings("unused") private Object one;
+    @SuppressWarnings("unused") private Object rx;
     @SuppressWarnings("unused") private Object sw;
-    @SuppressWarnings("unused") private long[] hot;
 
     /** @param capacity at least 1; {@link #UNBOUNDED} for an unbounded channel */
     public MpscChannel(int capacity) {
@@ -209,7 +192,6 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
-        BUF.setRelease(this, EMPTY);
     }
 
     // =====================================================================================================
@@ -222,7 +204,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
 
     @Override
     public Receiver<T> receiver() {
-        return new ReceiverView<>(this);
+        return this;
     }
 
     @Override
@@ -230,79 +212,27 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         return capacity;
     }
 
-    /** The most messages the ring may hold: the capacity, bounded by the largest array. */
-    private int limitCapacity() {
+    /** The longest ring this channel may use. */
+    private int ringCap() {
+        int cap = capacity;
+        return cap >= MAX_RING ? MAX_RING : cap == 1 ? 1 : Integer.highestOneBit(cap - 1) << 1;
+    }
+
+    /** The most messages the channel may hold: the capacity, bounded by the longest ring. */
+    private long holdCap() {
         return Math.min(capacity, MAX_RING);
     }
 
-    // =====================================================================================================
-    // Word access: compact fields while hot == null, the padded array after.
-
-    private long[] hot() {
-        return (long[]) HOT.getAcquire(this);
+    private static long base(long c, int pend) {
+        return pend == 0 ? c : c - ((c - (pend >>> 1)) & 0x7FFF_FFFFL);
     }
 
-    private Object[] buf() {
-        return (Object[]) BUF.getAcquire(this);
-    }
-
-    private long lvP(long[] h) {
-        return h == null ? (long) PW.getVolatile(this) : (long) LA.getVolatile(h, HP);
-    }
-
-    private boolean casP(long[] h, long expect, long update) {
-        return h == null ? PW.compareAndSet(this, expect, update) : LA.compareAndSet(h, HP, expect, update);
-    }
-
-    private void soP(long[] h, long value) {
-        if (h == null) {
-            PW.setRelease(this, value);
-        } else {
-            LA.setRelease(h, HP, value);
-        }
-    }
-
-    private long lvC(long[] h) {
-        return h == null ? (long) CW.getVolatile(this) : (long) LA.getVolatile(h, HC);
-    }
-
-    private boolean casC(long[] h, long expect, long update) {
-        return h == null ? CW.compareAndSet(this, expect, update) : LA.compareAndSet(h, HC, expect, update);
-    }
-
-    private void soC(long[] h, long value) {
-        if (h == null) {
-            CW.setRelease(this, value);
-        } else {
-            LA.setRelease(h, HC, value);
-        }
-    }
-
-    /** The consumer index as senders must count it: a slot being cleared (BUSY) is still occupied. */
-    private static long consumed(long c) {
-        return (c >>> CSHIFT) - (c & BUSY);
-    }
-
-    private static long nextGen(long c) {
-        return (c & ~GEN) | ((c + (1L << GEN_SHIFT)) & GEN);
-    }
-
-    /**
-     * The slot of message {@code i} in a ring of {@code len > 0} slots: a mask for the power-of-two lengths
-     * that capped rings usually have (bounded(16), bounded(1024), ...), a 64-bit remainder otherwise.
-     */
-    static int slot(long i, int len) {
-        int mask = len - 1;
-        return (len & mask) == 0 ? (int) i & mask : (int) (i % len);
-    }
-
-    private static int backoff(int spins) {
-        if (spins < 128) {
+    private static void backoff(int spins) {
+        if (spins < 64) {
             Thread.onSpinWait();
         } else {
             Thread.yield();
         }
-        return spins + 1;
     }
 
     // =====================================================================================================
@@ -311,226 +241,139 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
     @Override
     public boolean trySend(T message) {
         Objects.requireNonNull(message, "message");
-        return offer(message);
+        int r = offer(message);
+        if (r == WAKE) {
+            wakeReceiver();
+        }
+        return r != FULL;
     }
 
     /**
      * Sends if there is room.
      *
-     * @return true if delivered, false if full
-     * @throws ChannelClosedException if closed
+     * @return OK, WAKE (delivered, and the caller must {@link #wakeReceiver()}), or FULL
+     * @throws ChannelClosedException if closed (carrying {@code m})
      */
-    boolean offer(Object m) {
-        for (int spins = 0; ; ) {
-            long[] h = hot();
-            long p = lvP(h);
-            if ((p & (PLOCK | CLOSED)) != 0) {
-                if ((p & CLOSED) != 0 && (p & PLOCK) == 0) {
-                    throw closedForSend(m);
-                }
-                spins = backoff(spins);
-                continue;
-            }
-            long i = p >>> PSHIFT;
-            Object[] b = buf();
-            if (h == null) {
-                long c = lvC(null);
-                long occ = i - consumed(c);
-                int room = Math.min(b.length, capacity);
-                if (occ >= capacity) {
-                    return false; // full: no lock needed to say so
-                }
-                if (occ >= room || i >= INFLATE_AT || ((c & USED) == 0 && (occ + 1) * 4 >= room)) {
-                    int r = slowOffer(null, p, m);
-                    if (r == RETRY) {
-                        continue;
+    int offer(Object m) {
+        for (;;) {
+            long v = (long) P.getAcquire(this);
+            if ((v & (PLOCK | CLOSED)) == 0) {
+                long i = v >>> PSHIFT;
+                Object[] b = buffer;
+                long cc = (long) C.getAcquire(this);
+                int len = b == null ? 1 : b.length;
+                if (i - base(cc, pending) < len && i - cc < capacity) {
+                    if (P.compareAndSet(this, v, (v + PSTEP) & ~RWAIT)) {
+                        if (b == null) {
+                            ONE.setRelease(this, m);
+                        } else {
+                            OA.setRelease(b, (int) i & (len - 1), m);
+                        }
+                        return (v & RWAIT) == 0 ? OK : WAKE;
                     }
-                    return r == OK;
-                }
-            } else if (i >= (long) LA.getOpaque(h, HL)) {
-                if (i - consumed(lvC(h)) >= capacity) {
-                    return false; // full: no lock needed to say so
-                }
-                int r = slowOffer(h, p, m);
-                if (r == RETRY) {
                     continue;
                 }
-                return r == OK;
             }
-            if (casP(h, p, p + PSTEP)) {
-                OA.setRelease(b, slot(i, b.length), m);
-                signalReceiver();
-                return true;
-            }
-            if (h == null) {
-                long now = lvP(null);
-                if ((now & (PLOCK | CLOSED)) == 0 && (now >>> PSHIFT) != i) {
-                    tryInflate(); // another sender moved P under us: contention, so pad
-                }
+            int r = offerSlow(m, v);
+            if (r != RETRY) {
+                return r;
             }
         }
     }
 
-    /** The slow path of a send, under the producer lock. */
-    private int slowOffer(long[] h, long p, Object m) {
-        if (!casP(h, p, p | PLOCK)) {
+    private int offerSlow(Object m, long v) {
+        if ((v & PLOCK) != 0) {
+            Thread.onSpinWait();
             return RETRY;
         }
-        long i = p >>> PSHIFT;
-        if (h == null && i >= INFLATE_AT) {
-            inflate(p);
-            return RETRY;
+        if ((v & CLOSED) != 0) {
+            throw closedForSend(m);
         }
-        if (i >= REBASE_AT) {
-            rebase(h, p);
-            return RETRY;
-        }
-        Object[] b = buf();
-        int len = b.length;
-        long c = lvC(h);
-        long consumedIndex = consumed(c);
-        long occ = i - consumedIndex;
-        int room = Math.min(len, capacity);
-        if (occ < room) {
-            boolean used = (c & USED) != 0;
-            if (!used && (occ + 1) * 4 >= room) {
-                markUsed(h);
-                used = true;
-            }
-            if (h != null) {
-                long limit = used ? consumedIndex + room : consumedIndex + Math.max(1, room >>> 2);
-                LA.setOpaque(h, HL, Math.min(limit, REBASE_AT));
-            }
-            OA.setRelease(b, slot(i, len), m);
-            soP(h, (i + 1) << PSHIFT);
-            signalReceiver();
-            return OK;
-        }
-        if (occ >= limitCapacity()) {
-            soP(h, p); // unchanged state: a stale CAS of p is still valid
+        long i = v >>> PSHIFT;
+        Object[] b = buffer;
+        long cc = (long) C.getAcquire(this);
+        if (i - cc >= holdCap()) {
             return FULL;
         }
-        grow(h, i, b, m);
-        signalReceiver();
-        return OK;
-    }
-
-    /** Under PLOCK: set USED in C (waiting out a take in progress). */
-    private void markUsed(long[] h) {
-        for (int spins = 0; ; ) {
-            long c = lvC(h);
-            if ((c & USED) != 0) {
-                return;
+        int len = b == null ? 1 : b.length;
+        int pend = pending;
+        if (i - base(cc, pend) < len) {
+            return RETRY; // the receiver moved on since the fast path looked
+        }
+        if (len >= ringCap()) {
+            // Full by the stale-copy rule only: the receiver has not switched since the last grow. Clear the
+            // consumed part of the stale range on its behalf (under PLOCK, as the receiver would).
+            if (pend == 0) {
+                return FULL;
             }
-            if ((c & BUSY) != 0) {
-                spins = backoff(spins);
-            } else if (casC(h, c, c | USED)) {
-                return;
+            helpSwitch(v);
+            return RETRY;
+        }
+        Object[] nb = new Object[Math.max(2, len << 1)]; // before the lock: an OOM here changes nothing
+        if (!P.compareAndSet(this, v, v | PLOCK)) {
+            return RETRY;
+        }
+        boolean done = false;
+        try {
+            grow(b, nb, i, m);
+            done = true;
+        } finally {
+            if (done) {
+                P.setRelease(this, ((i + 1) << PSHIFT) | (v & SWAIT));
+            } else {
+                P.setRelease(this, v); // nothing was published: the channel is as it was
             }
         }
+        return (v & RWAIT) == 0 ? OK : WAKE;
     }
 
-    /** Under PLOCK: take CLOCK once no take is in progress. Returns C as it was before locking. */
-    private long lockConsumer(long[] h) {
-        for (int spins = 0; ; ) {
-            long c = lvC(h);
-            if ((c & (BUSY | CLOCK)) != 0) {
-                spins = backoff(spins);
-            } else if (casC(h, c, c | CLOCK)) {
-                return c;
-            }
-        }
-    }
-
-    private static int grownLength(int len, long need, int max) {
-        long target = Math.max(need, (long) len + (len >>> 2) + 2);
-        return (int) Math.min(target, max);
-    }
-
-    /** Under PLOCK, ring too short: copy into a longer ring and deliver {@code m} as message {@code i}. */
-    private void grow(long[] h, long i, Object[] b, Object m) {
-        long c = lockConsumer(h);
-        long ci = c >>> CSHIFT;
-        int len = b.length;
-        long occ = i - ci;
-        int newLen = grownLength(len, occ + 1, limitCapacity());
-        Object[] n = new Object[newLen];
-        if (occ > 0) {
-            int from = (int) (ci % len);
-            int to = (int) (ci % newLen);
-            for (long k = 0; k < occ; k++) {
-                Object e;
-                for (int spins = 0; (e = OA.getAcquire(b, from)) == null; ) {
-                    spins = backoff(spins); // claimed, not yet written
+    /** Under PLOCK: copy [C, i) from {@code b} (or the one-slot field) into {@code nb}, add m at i, publish. */
+    private void grow(Object[] b, Object[] nb, long i, Object m) {
+        long a = (long) C.getAcquire(this);
+        int nmask = nb.length - 1;
+        for (long k = a; k < i; k++) {
+            Object e;
+            for (int spins = 0; ; spins++) {
+                e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+                if (e != null || k < (long) C.getAcquire(this)) {
+                    break; // published, or consumed meanwhile (then its copy is dropped: e may be stale, see below)
                 }
-                n[to] = e;
-                if (++from == len) {
-                    from = 0;
-                }
-                if (++to == newLen) {
-                    to = 0;
-                }
+                backoff(spins); // claimed before our lock, still being written
             }
+            if (k < (long) C.getAcquire(this)) {
+                e = null; // consumed: no copy
+            }
+            nb[(int) k & nmask] = e;
         }
-        n[(int) (i % newLen)] = m;
-        BUF.setRelease(this, n);
-        if (h != null) {
-            LA.setOpaque(h, HL, Math.min(ci + Math.min(newLen, capacity), REBASE_AT));
+        nb[(int) i & nmask] = m;
+        if (b == null) {
+            ONE.setRelease(this, null); // copied (or consumed): the one-slot field holds nothing from now on
         }
-        soC(h, nextGen(c) | USED);
-        soP(h, (i + 1) << PSHIFT);
+        pending = ((int) a << 1) | 1;
+        rbuf = MOVED;
+        BUF.setRelease(this, nb);
     }
 
-    /** Under PLOCK (padded): subtract a multiple of the ring length from both indices. */
-    private void rebase(long[] h, long p) {
-        long c = lockConsumer(h);
-        long ci = c >>> CSHIFT;
-        int len = buf().length;
-        long base = len == 0 ? ci : ci - ci % len;
-        long flags = nextGen(c) & ((1L << CSHIFT) - 1);
-        LA.setOpaque(h, HL, 0L);
-        soC(h, ((ci - base) << CSHIFT) | flags);
-        soP(h, (((p >>> PSHIFT) - base) << PSHIFT) | (p & CLOSED));
-    }
-
-    /** Contention seen on the compact word: take the producer lock if it is free and move to padded words. */
-    private void tryInflate() {
-        if (hot() != null) {
-            return;
+    /** A sender's help when only the stale range blocks it: take PLOCK and clear what was consumed. */
+    private boolean helpSwitch(long v) {
+        if (!P.compareAndSet(this, v, v | PLOCK)) {
+            return false;
         }
-        long p = lvP(null);
-        if ((p & (PLOCK | CLOSED)) == 0 && casP(null, p, p | PLOCK)) {
-            inflate(p);
+        try {
+            int pend = pending;
+            Object[] b = buffer;
+            if (pend != 0 && b != null) {
+                long cc = (long) C.getAcquire(this);
+                long a = base(cc, pend);
+                for (long k = a; k < cc; k++) {
+                    b[(int) k & (b.length - 1)] = null;
+                }
+                pending = ((int) cc << 1) | 1;
+            }
+        } finally {
+            P.setRelease(this, v);
         }
-    }
-
-    /**
-     * Holding the compact PLOCK (taken from {@code p}): move both words into a padded array. The compact
-     * words stay locked forever, which sends every thread that still reads them to the padded copy.
-     */
-    private void inflate(long p) {
-        long c = lockConsumer(null);
-        long[] h = new long[HOT_LENGTH];
-        h[HP] = p;
-        h[HL] = 0L; // first send refreshes the limit under the lock
-        h[HC] = nextGen(c);
-        HOT.setRelease(this, h);
-    }
-
-    /** Wakes the waiting receiver, if any. Called by every send after its claim (Dekker with awaitReceive). */
-    private void signalReceiver() {
-        Object w = RW.getVolatile(this);
-        if (w != null) {
-            wakeReceiver(w);
-        }
-    }
-
-    private static void wakeReceiver(Object w) {
-        if (w instanceof Thread) {
-            LockSupport.unpark((Thread) w);
-        } else {
-            ((ReceiveFuture<?>) w).tryFulfill();
-        }
+        return true;
     }
 
     @Override
@@ -546,64 +389,105 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         return awaitSend(message, Math.max(0L, unit.toNanos(timeout)));
     }
 
-    /** Polls before parking: a receiver that is keeping up makes room within a few hundred nanoseconds. */
-    static final int SPINS = 64;
+    private boolean delivered(int r) {
+        if (r == WAKE) {
+            wakeReceiver();
+        }
+        return r != FULL;
+    }
 
     /** @param nanos negative to wait forever */
     private boolean awaitSend(Object m, long nanos) throws InterruptedException {
-        for (int k = 0; k < SPINS; k++) {
-            if (offer(m)) {
+        if (delivered(offer(m))) {
+            return true;
+        }
+        for (int k = 0; k < SPINS && nanos != 0; k++) {
+            Thread.onSpinWait();
+            if (delivered(offer(m))) {
                 return true;
             }
-            Thread.onSpinWait();
         }
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
         Thread me = Thread.currentThread();
-        boolean woken = false; // popped by a take: we owe the next sender the room if we leave without it
+        SenderQueue.Node node = null;
+        boolean first = false;
+        boolean sent = false;
         try {
             for (;;) {
+                if (node == null) {
+                    node = link(new SenderQueue.Node(me));
+                    first = node.first;
+                }
+                if (delivered(offer(m))) {
+                    sent = true;
+                    return true;
+                }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                long wait = nanos;
+                long wait = -1L;
                 if (nanos >= 0) {
                     wait = deadline - System.nanoTime();
-                    if (nanos == 0 || wait <= 0) {
-                        if (offer(m)) {
-                            woken = false;
-                            return true;
-                        }
+                    if (wait <= 0) {
                         return false;
                     }
                 }
-                // A fresh node per wait: a node is linked once in its life.
-                Node node = new Node(me);
-                enqueueSender(node);
-                markSendersWaiting();
-                try {
-                    if (offer(m)) { // room made before SW was visible to the receiver
-                        woken = false;
+                if (first) {
+                    // linked into an empty queue: the one waiter that may have missed a take's SWAIT check
+                    first = false;
+                    LockSupport.parkNanos(this, wait < 0 ? SENDER_RECHECK_NANOS : Math.min(wait, SENDER_RECHECK_NANOS));
+                } else if (wait < 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, wait);
+                }
+                if (node.state() == SenderQueue.WOKEN) {
+                    node = null; // the wake is spent whether or not the room is still there
+                    if (delivered(offer(m))) {
+                        sent = true;
                         return true;
                     }
-                    if (wait < 0) {
-                        LockSupport.park(this);
-                    } else {
-                        LockSupport.parkNanos(this, wait);
-                    }
-                } finally {
-                    if (!removeSender(node)) {
-                        woken = true;
-                    }
-                }
-                if (offer(m)) {
-                    woken = false;
-                    return true;
                 }
             }
         } finally {
-            if (woken && !fullNow()) {
-                wakeSenders(); // pass the room on
+            if (node != null && !node.cancel() && !sent) {
+                wakeSenders(); // woken but leaving without the room: pass it on
             }
+        }
+    }
+
+    /**
+     * Links a waiting sender and sets SWAIT. Returns the node that is linked: {@code n}, or a fresh node for
+     * the same waiter if the queue was dropped while {@code n} went in (a node is linked once in its life).
+     * The returned node's {@code first} says whether it went into an empty queue.
+     */
+    private SenderQueue.Node link(SenderQueue.Node n) {
+        for (;;) {
+            SenderQueue q = queue();
+            n.first = q.isEmpty();
+            q.enqueue(n);
+            setSwait();
+            if (SW.getVolatile(this) == q) {
+                return n;
+            }
+            // the queue was dropped while we linked: whoever dropped it wakes every node it still held
+            if (!n.cancel()) {
+                return n; // woken by the dropper: the caller retries the send, as after any wake
+            }
+            n = new SenderQueue.Node(n.waiter);
+        }
+    }
+
+    private void setSwait() {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if ((v & SWAIT) != 0 || (v & CLOSED) != 0 && (v & PLOCK) == 0) {
+                return;
+            }
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, v | SWAIT)) {
+                return;
+            }
+            backoff(spins);
         }
     }
 
@@ -611,446 +495,743 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
     public CompletableFuture<Void> sendAsync(T message) {
         Objects.requireNonNull(message, "message");
         try {
-            if (offer(message)) {
-                return SENT;
+            if (delivered(offer(message))) {
+                return Sent.SENT;
             }
         } catch (ChannelClosedException e) {
             return CompletableFuture.failedFuture(e);
         }
         SendFuture f = new SendFuture(this, message);
-        f.retry();
+        park(f);
         return f;
     }
 
-    // ---- the waiting senders: a list guarded by the LOCKED marker in the sw field itself
-
-    private Node lockSenders() {
-        for (int spins = 0; ; ) {
-            Object s = SWL.getAndSet(this, LOCKED);
-            if (s != LOCKED) {
-                return (Node) s;
+    /** Links a pending send and tries once more (room may have been made before SWAIT was seen). */
+    private void park(SendFuture f) {
+        for (;;) {
+            SenderQueue.Node n = link(new SenderQueue.Node(f));
+            if (!roomNow()) {
+                return; // a take will wake the node
             }
-            spins = backoff(spins);
+            if (!n.cancel()) {
+                return; // already woken: the waker retries it
+            }
+            if (!retry(f)) {
+                return; // delivered, failed, or cancelled
+            }
         }
     }
 
-    void enqueueSender(Node n) {
-        Node head = lockSenders();
-        n.next = head;
-        SWL.setRelease(this, n);
+    private boolean roomNow() {
+        long v = (long) P.getVolatile(this);
+        long cc = (long) C.getVolatile(this);
+        return (v & CLOSED) != 0 || (v >>> PSHIFT) - cc < holdCap();
     }
 
-    /** Unlinks {@code n}; false if it was no longer linked (a take or close woke it). */
-    boolean removeSender(Node n) {
-        if (SWL.getVolatile(this) == null) {
+    /**
+     * Retries a pending send. No dependent action runs while f is CLAIMED: the future is settled first and
+     * completed after, and a receiver to wake is woken last.
+     *
+     * @return true if it must be linked again (the room was taken by another sender)
+     */
+    private boolean retry(SendFuture f) {
+        if (!f.claim()) {
             return false;
         }
-        Node head = lockSenders();
-        Node prev = null;
-        boolean found = false;
-        for (Node x = head; x != null; prev = x, x = x.next) {
-            if (x == n) {
-                if (prev == null) {
-                    head = x.next;
-                } else {
-                    prev.next = x.next;
+        int r;
+        try {
+            r = offer(f.message);
+        } catch (ChannelClosedException e) {
+            f.settle();
+            f.fail(e);
+            return false;
+        } catch (Throwable t) {
+            f.unclaim();
+            throw t;
+        }
+        if (r == FULL) {
+            f.unclaim();
+            return true;
+        }
+        f.settle();
+        f.succeed();
+        if (r == WAKE) {
+            wakeReceiver();
+        }
+        return false;
+    }
+
+    /** Wakes the oldest waiting sender (called after a take saw SWAIT). */
+    void wakeSenders() {
+        for (;;) {
+            SenderQueue q = senderQueue();
+            SenderQueue.Node n = q == null ? null : q.wakeOldest();
+            if (n == null) {
+                clearSwait(q);
+                return;
+            }
+            if (n.waiter instanceof SendFuture) {
+                SendFuture f = (SendFuture) n.waiter;
+                if (f.state() != SendFuture.PENDING) {
+                    continue; // cancelled future: skip it, the room goes to the next
                 }
-                found = true;
+                if (retry(f)) {
+                    park(f);
+                }
+            }
+            return;
+        }
+    }
+
+    /** The queue looked empty: clear SWAIT, drop the queue, and make sure no node was linked meanwhile. */
+    private void clearSwait(SenderQueue q) {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if ((v & SWAIT) == 0) {
                 break;
             }
-        }
-        SWL.setRelease(this, head);
-        return found;
-    }
-
-    /** Unlinks the oldest waiting sender (the list's tail); null if none. Sets SW again if others remain. */
-    private Node popOldestSender() {
-        if (SWL.getVolatile(this) == null) {
-            return null;
-        }
-        Node head = lockSenders();
-        if (head == null) {
-            SWL.setRelease(this, null);
-            return null;
-        }
-        Node prev = null;
-        Node x = head;
-        while (x.next != null) {
-            prev = x;
-            x = x.next;
-        }
-        if (prev == null) {
-            head = null;
-        } else {
-            prev.next = null;
-        }
-        SWL.setRelease(this, head);
-        if (head != null) {
-            markSendersWaiting();
-        }
-        return x;
-    }
-
-    private Node detachSenders() {
-        if (SWL.getVolatile(this) == null) {
-            return null;
-        }
-        Node head = lockSenders();
-        SWL.setRelease(this, null);
-        return head;
-    }
-
-    /** Sets SW in C so that the next take wakes the senders (waits out a take or reshape in progress). */
-    void markSendersWaiting() {
-        for (int spins = 0; ; ) {
-            long[] h = hot();
-            long c = lvC(h);
-            if ((c & SW) != 0) {
-                return;
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, v & ~SWAIT)) {
+                break;
             }
-            if ((c & (BUSY | CLOCK)) != 0) {
-                spins = backoff(spins);
-            } else if (casC(h, c, c | SW)) {
-                return;
-            }
+            backoff(spins);
+        }
+        if (q != null && q.isEmpty() && SW.compareAndSet(this, q, q.lifecycle())) {
+            wakeAll(q); // nodes linked between isEmpty and the drop: they retry and link into a new queue
+        } else if (q != null && !q.isEmpty()) {
+            setSwait();
         }
     }
 
-    /** True if the channel holds as many messages as it may (a locked word counts as not full: retry). */
-    boolean fullNow() {
-        long[] h = hot();
-        long p = lvP(h);
-        long c = lvC(h);
-        if ((p & PLOCK) != 0 || (c & CLOCK) != 0) {
-            return false;
-        }
-        return (p >>> PSHIFT) - consumed(c) >= limitCapacity();
-    }
-
-    /** A take made room for one: wake the oldest sender that still wants it. */
-    private void wakeSenders() {
-        for (;;) {
-            Node n = popOldestSender();
-            if (n == null) {
-                return;
+    private void wakeAll(SenderQueue q) {
+        for (SenderQueue.Node n; (n = q.wakeOldest()) != null; ) {
+            if (n.waiter instanceof SendFuture) {
+                SendFuture f = (SendFuture) n.waiter;
+                if (retry(f)) {
+                    park(f);
+                }
             }
-            Object w = n.waiter;
-            if (w instanceof Thread) {
-                LockSupport.unpark((Thread) w);
-                return;
-            }
-            if (((SendFuture) w).retry()) {
-                return;
-            }
-        }
-    }
-
-    /** Close: every waiting sender wakes and fails. */
-    private void wakeAllSenders() {
-        Node n = detachSenders();
-        while (n != null) {
-            Node next = n.next; // detached chains are never relinked: each node is linked once
-            Object w = n.waiter;
-            if (w instanceof Thread) {
-                LockSupport.unpark((Thread) w);
-            } else {
-                ((SendFuture) w).retry();
-            }
-            n = next;
         }
     }
 
     // =====================================================================================================
     // Receiving
 
-    /**
-     * Takes the next message, or returns null if the channel is empty.
-     *
-     * @param user true for a caller's receive (overlap is reported, an empty channel runs the retention
-     *             check); false for an internal take on behalf of a pending receiveAsync (waits out overlap)
-     */
-    Object poll(boolean user) {
-        for (int spins = 0; ; ) {
-            long[] h = hot();
-            long c = lvC(h);
-            if ((c & (BUSY | CLOCK)) != 0) {
-                if ((c & (BUSY | CLOCK)) == BUSY && user) {
-                    throw overlappingReceive();
-                }
-                spins = backoff(spins);
-                continue;
-            }
-            Object[] b = buf();
-            int len = b.length;
-            long ci = c >>> CSHIFT;
-            int off = 0;
-            Object e = null;
-            if (len != 0) {
-                off = slot(ci, len);
-                e = OA.getAcquire(b, off);
-            }
-            if (e == null) {
-                long p = lvP(h);
-                if ((p >>> PSHIFT) == ci && ((p & PLOCK) == 0 || h != null || hot() == null)) {
-                    if (user) {
-                        onEmpty(h, c, b, false);
-                    }
-                    return null;
-                }
-                spins = backoff(spins); // a claimed message is being written, or the ring just changed
-                continue;
-            }
-            long taken = ((ci + 1) << CSHIFT) | (c & TAKE_KEEPS) | BUSY;
-            if (casC(h, c, taken)) {
-                OA.setOpaque(b, off, null);
-                soC(h, taken & ~BUSY);
-                if ((c & SW) != 0) {
-                    wakeSenders();
-                }
-                return e;
-            }
-            if (user) {
-                long now = lvC(h);
-                if ((now & CLOCK) == 0 && (now & GEN) == (c & GEN) && (now >>> CSHIFT) != ci) {
-                    throw overlappingReceive(); // someone else took message ci
-                }
-            }
-        }
+    @Override
+    @SuppressWarnings("unchecked")
+    public T tryReceive() {
+        return (T) poll();
     }
 
-    /**
-     * The retention check, run by the receiver when it finds the channel empty.
-     *
-     * @param force true before parking: check whatever the ring length and lap
-     */
-    private void onEmpty(long[] h, long c, Object[] b, boolean force) {
-        int len = b.length;
-        if (len == 0 || (!force && len <= 2)) {
-            return;
+    /** The receiver's non-blocking take: the fast path when the calling thread owns the receive state. */
+    Object poll() {
+        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
+            acquireReceiveState();
         }
-        long ci = c >>> CSHIFT;
-        long lap = (ci / len) & 1L;
-        if (!force && (c & USED) == 0 && lap == ((c & LAP) != 0 ? 1L : 0L)) {
-            return; // no burst since the last check and still in the same traversal: nothing to decide
-        }
-        int keep = (int) ((c & KEEP) >>> KEEP_SHIFT);
-        int target = -1; // the ring to shrink to: -1 keep, 0 EMPTY, else a shorter ring
-        if ((c & USED) != 0) {
-            if ((c & SHRUNK) == 0) {
-                target = 0; // the first burst is always given back
+        for (;;) {
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e;
+            if (b == null) {
+                e = ONE.getAcquire(this);
+                if (e != null) {
+                    ONE.set(this, null);
+                    C.setRelease(this, k + 1);
+                    afterTake();
+                    return e;
+                }
             } else {
-                keep = Math.min(KEEP_MAX, keep + KEEP_PER_BURST);
+                int s = (int) k & (b.length - 1);
+                e = OA.getAcquire(b, s);
+                if (e != null) {
+                    OA.set(b, s, null);
+                    C.setRelease(this, k + 1);
+                    afterTake();
+                    return e;
+                }
             }
-        } else if (keep > 0) {
-            keep--;
-        } else {
-            // Credit spent. A receiver about to park, or a small ring, gives everything back; otherwise halve,
-            // so that a bursty channel whose bursts got smaller converges on the ring they need instead of
-            // regrowing from nothing after every release.
-            target = force || len <= 8 ? 0 : len >>> 1;
+            if (!settle(k, b, true)) {
+                return null;
+            }
         }
-        if (target >= 0 && tryShrink(h, c, target)) {
-            return;
-        }
-        long next = (c & ~(USED | KEEP | LAP)) | ((long) keep << KEEP_SHIFT) | (lap == 1L ? LAP : 0L);
-        casC(h, c, next); // best effort: a sender that just set a bit wins, the next check decides
     }
 
-    /** The receiver, channel empty as of {@code c}: replace the ring by EMPTY or a shorter ring. */
-    private boolean tryShrink(long[] h, long c, int newLength) {
-        long p = lvP(h);
-        long i = p >>> PSHIFT;
-        if ((p & PLOCK) != 0 || i != (c >>> CSHIFT) || !casP(h, p, p | PLOCK)) {
+    /** {@inheritDoc} Consumer side, like {@link #tryReceive()}; consumes nothing. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public T peek() {
+        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
+            acquireReceiveState();
+        }
+        for (;;) {
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+            if (e != null) {
+                return (T) e;
+            }
+            if (!settle(k, b, true)) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitAvailable(long nanos) throws InterruptedException {
+        Object e = await(nanos < 0 ? -1L : nanos, false);
+        return e != null && e != END;
+    }
+
+    @Override
+    public Lifecycle lifecycle() {
+        Lifecycle mine = null;
+        for (;;) {
+            Object o = SW.getVolatile(this);
+            Lifecycle l;
+            if (o instanceof Lifecycle) {
+                l = (Lifecycle) o;
+            } else if (o instanceof SenderQueue) {
+                SenderQueue q = (SenderQueue) o;
+                l = q.lifecycle();
+                if (l == null) {
+                    l = q.publishLifecycle(mine != null ? mine : (mine = new Lifecycle()));
+                }
+                if (SW.getVolatile(this) != q) {
+                    mine = l; // the queue was dropped as we published: carry the record over
+                    continue;
+                }
+            } else {
+                l = mine != null ? mine : (mine = new Lifecycle());
+                if (!SW.compareAndSet(this, null, l)) {
+                    continue;
+                }
+            }
+            if (isClosed()) {
+                l.signalClosed(); // close() may have looked before the record was there
+            }
+            return l;
+        }
+    }
+
+    /**
+     * The sw field: null, the {@link Lifecycle} alone, or the {@link SenderQueue} (which then carries the
+     * lifecycle). A queue that is found empty is replaced by its lifecycle (or null).
+     */
+    private SenderQueue senderQueue() {
+        Object o = SW.getAcquire(this);
+        return o instanceof SenderQueue ? (SenderQueue) o : null;
+    }
+
+    /** The sender queue, created if there is none (carrying over the lifecycle if there is one). */
+    private SenderQueue queue() {
+        for (;;) {
+            Object o = SW.getAcquire(this);
+            if (o instanceof SenderQueue) {
+                return (SenderQueue) o;
+            }
+            SenderQueue nq = new SenderQueue();
+            if (o != null) {
+                nq.publishLifecycle((Lifecycle) o);
+            }
+            if (SW.compareAndSet(this, o, nq)) {
+                return nq;
+            }
+        }
+    }
+
+    private void afterTake() {
+        if (((long) P.getOpaque(this) & SWAIT) != 0) {
+            wakeSenders();
+        }
+    }
+
+    /**
+     * The slot of message {@code k} in {@code b} was empty. Returns false if the channel is empty (after the
+     * retention check when {@code check}), true if the caller should look again (a switch was made, or a
+     * claimed message is being written).
+     */
+    private boolean settle(long k, Object[] b, boolean check) {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if (b == MOVED || BUF.getAcquire(this) != b) {
+                switchRing();
+                return true;
+            }
+            if ((v >>> PSHIFT) == k) {
+                if (check) {
+                    onEmpty(k, b);
+                }
+                if (SW.getOpaque(this) instanceof SenderQueue) {
+                    // the fenced check that catches a SWAIT missed by a take (see "Waking senders")
+                    VarHandle.fullFence();
+                    if (((long) P.getVolatile(this) & SWAIT) != 0) {
+                        wakeSenders();
+                    }
+                }
+                return false;
+            }
+            // claimed but not yet published
+            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+            if (e != null) {
+                return true;
+            }
+            backoff(spins);
+        }
+    }
+
+    /** Under PLOCK: adopt the newest ring, clearing the stale copies [pending, C) (see "Switch"). */
+    private void switchRing() {
+        long v = lockP();
+        try {
+            Object[] nb = buffer;
+            int pend = pending;
+            if (pend != 0 && nb != null) {
+                long k = c;
+                int mask = nb.length - 1;
+                for (long j = base(k, pend); j < k; j++) {
+                    nb[(int) j & mask] = null;
+                }
+            }
+            pending = 0;
+            rbuf = nb;
+        } finally {
+            P.setRelease(this, v);
+        }
+    }
+
+    /** Takes PLOCK (spinning while someone else holds it); returns the unlocked value to restore. */
+    private long lockP() {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, v | PLOCK)) {
+                return v;
+            }
+            backoff(spins);
+        }
+    }
+
+    /** The receiver found the channel empty at index k with ring b: the retention check. */
+    private void onEmpty(long k, Object[] b) {
+        if (b == null) {
+            return;
+        }
+        int s = rstate;
+        if (!Retention.due(s, k)) {
+            rstate = Retention.idle(s);
+            return;
+        }
+        boolean give = Retention.shouldGiveBack(s, k, b.length) && giveBack(k);
+        rstate = Retention.after(s, give ? k + 1 : k, b.length, give);
+    }
+
+    /** Gives the ring back if nothing is claimed beyond k (see "Give back"). */
+    private boolean giveBack(long k) {
+        long v = (long) P.getVolatile(this);
+        if ((v & PLOCK) != 0 || (v >>> PSHIFT) != k || !P.compareAndSet(this, v, v | PLOCK)) {
             return false;
         }
-        if (!casC(h, c, c | CLOCK)) {
-            soP(h, p);
-            return false;
-        }
-        BUF.setRelease(this, newLength == 0 ? EMPTY : new Object[newLength]);
-        if (h != null) {
-            LA.setOpaque(h, HL, 0L);
-        }
-        long flags = nextGen(c) & (GEN | SW);
-        soC(h, ((i + 1) << CSHIFT) | flags | SHRUNK);
-        soP(h, ((i + 1) << PSHIFT) | (p & CLOSED));
+        buffer = null;
+        rbuf = null;
+        pending = 0;
+        one = null;
+        C.setRelease(this, k + 1);
+        P.setRelease(this, ((k + 1) << PSHIFT) | (v & (CLOSED | RWAIT | SWAIT)));
         return true;
     }
 
-    /** Closed and nothing left to receive. */
-    boolean drainedNow() {
-        long[] h = hot();
-        long p = lvP(h);
-        long c = lvC(h);
-        if ((p & PLOCK) != 0 || (c & CLOCK) != 0) {
-            return false;
-        }
-        return (p & CLOSED) != 0 && (p >>> PSHIFT) == (c >>> CSHIFT);
+    /** A thread's identity for {@link #owner}: the low 32 bits of its id, never 0. */
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19; the same final field
+    static int id(Thread t) {
+        int id = (int) t.getId();
+        return id == 0 ? Integer.MIN_VALUE : id;
     }
 
-    /** True only if nothing is claimed, no sender holds the lock and the channel is open: safe to park. */
-    boolean emptyAndOpen() {
-        long[] h = hot();
-        long p = lvP(h);
-        long c = lvC(h);
-        if ((p & (PLOCK | CLOSED)) != 0 || (c & CLOCK) != 0) {
-            return false;
+    /** Makes the calling thread the owner of the receive state, or reports an overlapping receive. */
+    private void acquireReceiveState() {
+        int me = id(Thread.currentThread());
+        for (;;) {
+            int o = (int) OWNER.getVolatile(this);
+            if (o == me) {
+                return;
+            }
+            checkNoWaitingReceive();
+            if (OWNER.compareAndSet(this, o, me)) {
+                try {
+                    checkNoWaitingReceive(); // a receive that started waiting as we took over
+                } catch (IllegalStateException e) {
+                    OWNER.compareAndSet(this, me, o);
+                    throw e;
+                }
+                return;
+            }
         }
-        return (p >>> PSHIFT) == (c >>> CSHIFT);
+    }
+
+    private void checkNoWaitingReceive() {
+        Object w = RX.getVolatile(this);
+        if (w instanceof ReceiveFuture) {
+            throw new IllegalStateException("a receiveAsync is pending on this channel: one receive at a time");
+        }
+        if (w != null || ((long) P.getVolatile(this) & RWAIT) != 0) {
+            throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
+        }
     }
 
     /**
-     * The number of messages at the instant P was read: C is read before and after P and the read is retried
-     * until C did not move around it (a seqlock read; C moves once per receive, so this settles at once).
+     * Called by a settled ReceiveFuture: it no longer holds the receive state. RWAIT (armed for the future)
+     * is cleared first, while rx still names the future, so no receive that starts waiting later can lose it.
      */
-    int sizeNow() {
-        for (;;) {
-            long[] h = hot();
-            long c1 = lvC(h);
-            long p = lvP(h);
-            long c2 = lvC(h);
-            if ((c1 >>> CSHIFT) != (c2 >>> CSHIFT) || ((c1 | c2) & CLOCK) != 0 || hot() != h) {
-                Thread.onSpinWait();
-                continue;
-            }
-            long n = (p >>> PSHIFT) - (c1 >>> CSHIFT);
-            return (int) Math.max(0L, Math.min(n, Integer.MAX_VALUE));
+    void releaseReceiveState(ReceiveFuture<?> f) {
+        if (RX.getVolatile(this) == f) {
+            clearRwait();
+            RX.compareAndSet(this, f, null);
         }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T receive() throws InterruptedException {
+        return (T) awaitReceive(-1L);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T receive(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return (T) awaitReceive(Math.max(0L, unit.toNanos(timeout)));
     }
 
     /** @param nanos negative to wait forever; returns null on timeout */
     Object awaitReceive(long nanos) throws InterruptedException {
-        Object e = poll(true);
+        Object e = await(nanos, true);
+        if (e == END) {
+            throw endOfStream();
+        }
+        return e;
+    }
+
+    /** Returned by {@link #await} at the end of the stream. */
+    private static final Object END = new Object();
+
+    private Object next(boolean take) {
+        return take ? poll() : peek();
+    }
+
+    /**
+     * The waiting receive: the next message (taken if {@code take}, else left in the channel), null on
+     * timeout, {@link #END} at the end of the stream.
+     */
+    private Object await(long nanos, boolean take) throws InterruptedException {
+        Object e = next(take);
         if (e != null) {
             return e;
         }
         for (int k = 0; k < SPINS && nanos != 0; k++) {
             Thread.onSpinWait();
-            if ((e = poll(true)) != null) {
+            if ((e = next(take)) != null) {
                 return e;
             }
         }
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
         Thread me = Thread.currentThread();
-        for (int spins = 0; ; ) {
-            if (drainedNow()) {
-                throw endOfStream();
-            }
+        for (;;) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            long wait = nanos;
+            long wait = -1L;
             if (nanos >= 0) {
                 wait = deadline - System.nanoTime();
-                if (nanos == 0 || wait <= 0) {
+                if (wait <= 0) {
                     return null;
                 }
             }
-            if (!RW.compareAndSet(this, null, me)) {
-                throw new IllegalStateException("another receive is already waiting on this channel");
-            }
-            try {
-                if (emptyAndOpen()) {
-                    long[] h = hot();
-                    long c = lvC(h);
-                    if ((c & (BUSY | CLOCK)) == 0) {
-                        onEmpty(h, c, buf(), true);
-                    }
-                    if (emptyAndOpen()) {
-                        spins = 0;
-                        if (wait < 0) {
-                            LockSupport.park(this);
-                        } else {
-                            LockSupport.parkNanos(this, wait);
-                        }
-                    }
-                } else {
-                    spins = backoff(spins); // a send is in progress: it will publish shortly
+            long v = (long) P.getVolatile(this);
+            long k = c;
+            if ((v & PLOCK) != 0 || (v >>> PSHIFT) != k) {
+                if ((e = next(take)) != null) {
+                    return e;
                 }
-            } finally {
-                RW.compareAndSet(this, me, null);
+                Thread.onSpinWait();
+                continue;
             }
-            e = poll(true);
-            if (e != null) {
+            if ((v & CLOSED) != 0) {
+                releaseStorage(k);
+                return END;
+            }
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            boolean linger = false;
+            if (b == MOVED) {
+                switchRing();
+                continue;
+            }
+            if (b != null) {
+                int s = rstate;
+                if (Retention.onCredit(s) && !Retention.shouldGiveBack(s, k, b.length)) {
+                    linger = true;
+                    rstate = Retention.after(s, k, b.length, false);
+                } else {
+                    if (giveBack(k)) {
+                        rstate = Retention.after(s, k + 1, b.length, true);
+                    }
+                    continue;
+                }
+            }
+            if ((v & SWAIT) != 0) {
+                wakeSenders(); // room exists now: make sure the oldest waiting sender knows
+            }
+            if (!RX.compareAndSet(this, null, me)) {
+                throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
+            }
+            if (!P.compareAndSet(this, v, v | RWAIT)) {
+                RX.compareAndSet(this, me, null);
+                continue; // a claim or a flag changed P: look again
+            }
+            if ((int) OWNER.getVolatile(this) != id(me)) {
+                clearRwait();
+                RX.compareAndSet(this, me, null);
+                throw new IllegalStateException("another thread took over the receive state while this one was waiting");
+            }
+            long park = linger ? (wait < 0 ? Retention.LINGER_NANOS : Math.min(wait, Retention.LINGER_NANOS)) : wait;
+            if (park < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, park);
+            }
+            clearRwait();
+            RX.compareAndSet(this, me, null); // a parked receiver only is referenced: no Thread kept by an idle channel
+            if ((e = next(take)) != null) {
                 return e;
+            }
+            if (linger) {
+                long k2 = c;
+                if (giveBack(k2)) {
+                    rstate = Retention.after(rstate, k2 + 1, b.length, true);
+                }
             }
         }
     }
 
-    CompletableFuture<T> receiveAsync() {
+    private void clearRwait() {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if ((v & RWAIT) == 0) {
+                return;
+            }
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, v & ~RWAIT)) {
+                return;
+            }
+            backoff(spins);
+        }
+    }
+
+    /** At the end of the stream: give the ring back whatever the policy says. */
+    private void releaseStorage(long k) {
+        if (RBUF.getOpaque(this) != null) {
+            giveBack(k);
+        }
+    }
+
+    /** Wakes the parked receiver or fulfils the pending receive future (a sender cleared RWAIT). */
+    void wakeReceiver() {
+        Object w = RX.getAcquire(this);
+        if (w instanceof ReceiveFuture) {
+            @SuppressWarnings("unchecked")
+            ReceiveFuture<T> f = (ReceiveFuture<T>) w;
+            fulfil(f);
+        } else if (w instanceof Thread) {
+            LockSupport.unpark((Thread) w);
+        }
+    }
+
+    @Override
+    public CompletableFuture<T> receiveAsync() {
         @SuppressWarnings("unchecked")
-        T e = (T) poll(true);
+        T e = (T) poll();
         if (e != null) {
             return CompletableFuture.completedFuture(e);
         }
-        if (drainedNow()) {
+        if (isDrained()) {
             return CompletableFuture.failedFuture(endOfStream());
         }
         ReceiveFuture<T> f = new ReceiveFuture<>(this);
-        if (!RW.compareAndSet(this, null, f)) {
-            throw new IllegalStateException("another receive is already waiting on this channel");
+        if (!RX.compareAndSet(this, null, f)) {
+            throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
         }
-        f.tryFulfill();
+        OWNER.setVolatile(this, 0); // the future holds the receive state now: no fast path for anyone
+        fulfil(f);
         return f;
     }
 
-    int drainTo(Collection<? super T> sink, int max) {
+    /**
+     * Takes a message for a pending future if one is there, else arms RWAIT so that the next sender calls
+     * this again. The future's dependents run after it is settled and the receive state released.
+     */
+    private void fulfil(ReceiveFuture<T> f) {
+        for (;;) {
+            if (!f.claim()) {
+                return;
+            }
+            Object e;
+            boolean wake;
+            try {
+                e = takeFor();
+                wake = e != null && ((long) P.getOpaque(this) & SWAIT) != 0;
+            } catch (Throwable t) {
+                f.unclaim();
+                throw t;
+            }
+            if (e != null) {
+                @SuppressWarnings("unchecked")
+                T m = (T) e;
+                f.deliver(m);
+                if (wake) {
+                    wakeSenders();
+                }
+                return;
+            }
+            long v = (long) P.getVolatile(this);
+            if ((v & CLOSED) != 0 && (v >>> PSHIFT) == c) {
+                releaseStorage(c);
+                f.fail(endOfStream());
+                return;
+            }
+            f.unclaim();
+            if ((v & PLOCK) == 0 && (v >>> PSHIFT) == c && P.compareAndSet(this, v, v | RWAIT)) {
+                return;
+            }
+            Thread.onSpinWait(); // a message came in meanwhile, or the storage is changing: claim again
+        }
+    }
+
+    /** The take of a claimed future's fulfiller: no owner check, no sender wake-up, no retention. */
+    private Object takeFor() {
+        for (;;) {
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e;
+            if (b == null) {
+                e = ONE.getAcquire(this);
+                if (e != null) {
+                    ONE.set(this, null);
+                    C.setRelease(this, k + 1);
+                    return e;
+                }
+            } else {
+                int s = (int) k & (b.length - 1);
+                e = OA.getAcquire(b, s);
+                if (e != null) {
+                    OA.set(b, s, null);
+                    C.setRelease(this, k + 1);
+                    return e;
+                }
+            }
+            long v = (long) P.getVolatile(this);
+            if (b == MOVED || BUF.getAcquire(this) != b) {
+                switchRing();
+                continue;
+            }
+            if ((v >>> PSHIFT) == k) {
+                return null;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public int drainTo(Collection<? super T> sink, int maxMessages) {
         Objects.requireNonNull(sink, "sink");
-        if (max < 0) {
-            throw new IllegalArgumentException("maxMessages must not be negative, was " + max);
+        if (maxMessages <= 0) {
+            return 0;
+        }
+        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
+            acquireReceiveState();
         }
         int n = 0;
-        while (n < max) {
-            @SuppressWarnings("unchecked")
-            T e = (T) poll(true);
-            if (e == null) {
-                break;
+        int wake = 0;
+        try {
+            while (n < maxMessages) {
+                long k = c;
+                Object[] b = (Object[]) RBUF.getOpaque(this);
+                Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+                if (e == null) {
+                    if (settle(k, b, true)) {
+                        continue;
+                    }
+                    break;
+                }
+                @SuppressWarnings("unchecked")
+                T m = (T) e;
+                sink.add(m); // may throw: the message is still in the channel
+                if (b == null) {
+                    ONE.set(this, null);
+                } else {
+                    OA.set(b, (int) k & (b.length - 1), null);
+                }
+                C.setRelease(this, k + 1);
+                n++;
+                if (((long) P.getOpaque(this) & SWAIT) != 0) {
+                    wake++;
+                }
             }
-            sink.add(e);
-            n++;
+        } finally {
+            for (; wake > 0 && ((long) P.getOpaque(this) & SWAIT) != 0; wake--) {
+                wakeSenders(); // one per slot made while senders waited
+            }
         }
         return n;
     }
 
     // =====================================================================================================
-    // Closing
+    // Closing and observing
 
     @Override
     public void close() {
-        closeChannel();
-    }
-
-    void closeChannel() {
-        for (int spins = 0; ; ) {
-            long[] h = hot();
-            long p = lvP(h);
-            if ((p & PLOCK) != 0) {
-                spins = backoff(spins);
-                continue;
-            }
-            if ((p & CLOSED) != 0) {
+        long v;
+        for (int spins = 0; ; spins++) {
+            v = (long) P.getVolatile(this);
+            if ((v & CLOSED) != 0) {
                 break;
             }
-            if (casP(h, p, p | CLOSED)) {
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, (v | CLOSED) & ~RWAIT)) {
+                if ((v & RWAIT) != 0) {
+                    wakeReceiver();
+                }
                 break;
             }
+            backoff(spins);
         }
-        Object w = RW.getVolatile(this);
-        if (w != null) {
-            wakeReceiver(w);
+        Object o = SW.getVolatile(this);
+        Lifecycle l = o instanceof Lifecycle ? (Lifecycle) o : null;
+        if (o instanceof SenderQueue) {
+            SenderQueue q = (SenderQueue) o;
+            wakeAll(q);
+            l = q.lifecycle();
         }
-        wakeAllSenders();
+        if (l != null) {
+            l.signalClosed(); // last: it runs the dependents of Sender.closed()
+        }
     }
 
     @Override
     public boolean isClosed() {
-        for (int spins = 0; ; ) {
-            long[] h = hot();
-            long p = lvP(h);
-            if (h == null && (p & PLOCK) != 0 && hot() != null) {
-                continue; // moved to padded words
+        return ((long) P.getVolatile(this) & CLOSED) != 0;
+    }
+
+    @Override
+    public boolean isDrained() {
+        long v = (long) P.getVolatile(this);
+        return (v & CLOSED) != 0 && (v >>> PSHIFT) <= (long) C.getVolatile(this);
+    }
+
+    @Override
+    public int size() {
+        for (;;) {
+            long c1 = (long) C.getVolatile(this);
+            long v = (long) P.getVolatile(this);
+            long c2 = (long) C.getVolatile(this);
+            if (c1 == c2) {
+                long n = (v >>> PSHIFT) - c1;
+                return (int) Math.max(0L, Math.min(n, Integer.MAX_VALUE));
             }
-            return (p & CLOSED) != 0;
         }
     }
 
@@ -1062,295 +1243,9 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T> {
         return new ChannelClosedException("channel is closed and drained (end of stream)", null);
     }
 
-    private static IllegalStateException overlappingReceive() {
-        return new IllegalStateException(
-                "another receive is in progress on this channel: a channel has one receiver at a time");
-    }
-
     @Override
     public String toString() {
-        return "Channel[capacity=" + (capacity == UNBOUNDED ? "unbounded" : capacity) + ", size=" + sizeNow()
+        return "Channel[capacity=" + (capacity == UNBOUNDED ? "unbounded" : capacity) + ", size=" + size()
                 + (isClosed() ? ", closed" : "") + "]";
-    }
-
-    // =====================================================================================================
-    // Helpers
-
-    /** A waiting sender: a parked Thread or a pending SendFuture. */
-    static final class Node {
-        final Object waiter;
-        Node next;
-
-        Node(Object waiter) {
-            this.waiter = waiter;
-        }
-    }
-
-    /** The shared future of every sendAsync that delivered at once. Immutable. */
-    static final CompletableFuture<Void> SENT = new Sent();
-
-    static final class Sent extends CompletableFuture<Void> {
-        Sent() {
-            super.complete(null);
-        }
-
-        @Override
-        public void obtrudeValue(Void value) {
-            throw new UnsupportedOperationException("shared completed future");
-        }
-
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("shared completed future");
-        }
-    }
-
-    private static final int PENDING = 0;
-    private static final int CLAIMED = 1;
-    private static final int DONE = 2;
-
-    /**
-     * A pending receiveAsync. Whoever moves state PENDING to CLAIMED takes one message on its behalf; only a
-     * PENDING future can be cancelled or completed from outside, so a taken message always reaches it.
-     */
-    static final class ReceiveFuture<T> extends CompletableFuture<T> {
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(ReceiveFuture.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final MpscChannel<T> ch;
-        @SuppressWarnings("unused") private volatile int state;
-
-        ReceiveFuture(MpscChannel<T> ch) {
-            this.ch = ch;
-        }
-
-        @SuppressWarnings("unchecked")
-        void tryFulfill() {
-            for (;;) {
-                if (!STATE.compareAndSet(this, PENDING, CLAIMED)) {
-                    return;
-                }
-                Object e;
-                try {
-                    e = ch.poll(false);
-                } catch (RuntimeException | Error t) {
-                    state = PENDING;
-                    throw t;
-                }
-                // DONE and the receiver slot released before completing: dependents run inside complete() and
-                // may receive again or cancel this future; they must find it settled, not CLAIMED.
-                if (e != null) {
-                    finish();
-                    super.complete((T) e);
-                    return;
-                }
-                if (ch.drainedNow()) {
-                    finish();
-                    super.completeExceptionally(endOfStream());
-                    return;
-                }
-                state = PENDING;
-                if (ch.emptyAndOpen()) {
-                    return; // a later send sees PENDING and fulfils
-                }
-            }
-        }
-
-        private void finish() {
-            state = DONE;
-            RW.compareAndSet(ch, this, null);
-        }
-
-        /** Claims the future for an outside completion; false if a message is already on its way. */
-        private boolean withdraw() {
-            for (int spins = 0; ; ) {
-                int s = state;
-                if (s == PENDING) {
-                    if (STATE.compareAndSet(this, PENDING, DONE)) {
-                        RW.compareAndSet(ch, this, null);
-                        return true;
-                    }
-                } else if (s == CLAIMED) {
-                    spins = backoff(spins);
-                } else {
-                    // DONE: the result is being written (no user code runs in between); Future.cancel promises
-                    // isDone() once it returns, so wait for it.
-                    while (!isDone()) {
-                        Thread.onSpinWait();
-                    }
-                    return false;
-                }
-            }
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return withdraw() ? super.cancel(mayInterruptIfRunning) : isCancelled();
-        }
-
-        @Override
-        public boolean complete(T value) {
-            return withdraw() && super.complete(value);
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return withdraw() && super.completeExceptionally(ex);
-        }
-
-        @Override
-        public void obtrudeValue(T value) {
-            throw new UnsupportedOperationException("a receive future cannot be overwritten");
-        }
-
-        @Override
-        public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier,
-                java.util.concurrent.Executor executor) {
-            throw new UnsupportedOperationException("a receive future is completed by the channel");
-        }
-
-        @Override
-        public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier) {
-            throw new UnsupportedOperationException("a receive future is completed by the channel");
-        }
-
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("a receive future cannot be overwritten");
-        }
-    }
-
-    /** A pending sendAsync, in the sender list until delivered, cancelled or closed out. */
-    static final class SendFuture extends CompletableFuture<Void> {
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(SendFuture.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final MpscChannel<?> ch;
-        private final Object message;
-        /** The node this future is linked by, if any; a fresh one per wait. */
-        private volatile Node node;
-        @SuppressWarnings("unused") private volatile int state;
-
-        SendFuture(MpscChannel<?> ch, Object message) {
-            this.ch = ch;
-            this.message = message;
-        }
-
-        /**
-         * Tries to deliver; if still full, waits in the sender list for the next take to call again.
-         *
-         * @return false if this future no longer wanted the room (cancelled, done, or being handled)
-         */
-        boolean retry() {
-            boolean claimedOnce = false;
-            for (;;) {
-                if (!STATE.compareAndSet(this, PENDING, CLAIMED)) {
-                    return claimedOnce; // delivered, cancelled, or another thread is trying right now
-                }
-                claimedOnce = true;
-                boolean sent;
-                try {
-                    sent = ch.offer(message);
-                } catch (ChannelClosedException e) {
-                    state = DONE; // settled before dependents run (they may cancel this future)
-                    super.completeExceptionally(e);
-                    return true;
-                }
-                if (sent) {
-                    state = DONE;
-                    super.complete(null);
-                    return true;
-                }
-                // PENDING before joining the list: from the moment a take can pop this node, it must be
-                // able to claim it; otherwise a pop while we were still CLAIMED would be lost.
-                Node n = new Node(this);
-                node = n;
-                state = PENDING;
-                ch.enqueueSender(n);
-                ch.markSendersWaiting();
-                // A take between the failed offer and SW made room without seeing SW; a close may have woken
-                // the list before we joined it. Look again, but only by claiming ourselves back.
-                if ((!ch.fullNow() || ch.isClosed()) && STATE.compareAndSet(this, PENDING, CLAIMED)) {
-                    ch.removeSender(n);
-                    STATE.setVolatile(this, PENDING);
-                    continue;
-                }
-                return true;
-            }
-        }
-
-        private boolean withdraw() {
-            for (int spins = 0; ; ) {
-                int s = state;
-                if (s == PENDING) {
-                    if (STATE.compareAndSet(this, PENDING, DONE)) {
-                        Node n = node;
-                        if (n != null) {
-                            ch.removeSender(n);
-                        }
-                        return true;
-                    }
-                } else if (s == CLAIMED) {
-                    spins = backoff(spins);
-                } else {
-                    // DONE: the result is being written (no user code runs in between); Future.cancel promises
-                    // isDone() once it returns, so wait for it.
-                    while (!isDone()) {
-                        Thread.onSpinWait();
-                    }
-                    return false;
-                }
-            }
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return withdraw() ? super.cancel(mayInterruptIfRunning) : isCancelled();
-        }
-
-        @Override
-        public boolean complete(Void value) {
-            return withdraw() && super.complete(value);
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return withdraw() && super.completeExceptionally(ex);
-        }
-
-        @Override
-        public void obtrudeValue(Void value) {
-            throw new UnsupportedOperationException("a send future cannot be overwritten");
-        }
-
-        @Override
-        public CompletableFuture<Void> completeAsync(java.util.function.Supplier<? extends Void> supplier,
-                java.util.concurrent.Executor executor) {
-            throw new UnsupportedOperationException("a send future is completed by the channel");
-        }
-
-        @Override
-        public CompletableFuture<Void> completeAsync(java.util.function.Supplier<? extends Void> supplier) {
-            throw new UnsupportedOperationException("a send future is completed by the channel");
-        }
-
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("a send future cannot be overwritten");
-        }
     }
 }

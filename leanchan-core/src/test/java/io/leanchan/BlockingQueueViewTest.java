@@ -444,7 +444,7 @@ class BlockingQueueViewTest {
         Worker p = Worker.start("producer", () -> {
             for (int i = 0; i < rounds; i++) {
                 while (!taken.get()) {
-                    Thread.onSpinWait();
+                    Thread.yield();
                 }
                 taken.set(false);
                 q.put(i);
@@ -456,7 +456,7 @@ class BlockingQueueViewTest {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("producer stalled at " + i);
                 }
-                Thread.onSpinWait();
+                Thread.yield();
             }
             assertThat(q.peek()).isEqualTo(i);
             assertThat(q.poll()).isEqualTo(i);

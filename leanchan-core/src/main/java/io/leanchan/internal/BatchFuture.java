@@ -21,11 +21,14 @@ import java.util.function.Supplier;
 public final class BatchFuture<T> extends CompletableFuture<List<T>> {
     private final Receiver<T> rx;
     private final int max;
+    /** Allocated up front, so that taking the first message into it cannot fail for want of memory. */
+    private final List<T> batch;
     private CompletableFuture<T> first;
 
     private BatchFuture(Receiver<T> rx, int max) {
         this.rx = rx;
         this.max = max;
+        this.batch = new ArrayList<>(Math.min(max, 16));
     }
 
     /** Starts the batch receive (max >= 1). */
@@ -50,13 +53,18 @@ public final class BatchFuture<T> extends CompletableFuture<List<T>> {
             }
             return;
         }
-        List<T> batch = new ArrayList<>(Math.min(max, 16));
-        batch.add(e);
+        batch.add(e); // within the initial capacity: allocates nothing
         if (max > 1) {
             try {
-                rx.drainTo(batch, max - 1);
-            } catch (RuntimeException misuse) {
-                // drainTo moves nothing it does not add; what it moved is in the batch. Deliver the batch.
+                CoreHooks<T> h = CoreHooks.of(rx);
+                if (h != null) {
+                    ReceiverSupport.moveTo(rx, h, batch, max - 1); // takes each message only once it is in the batch
+                } else {
+                    rx.drainTo(batch, max - 1);
+                }
+            } catch (Throwable t) {
+                // An overlapping receive (misuse) or a failed allocation while growing the list: the message being
+                // added stays in the channel; what was moved is in the batch, which is delivered.
             }
         }
         super.complete(batch);

@@ -28,10 +28,18 @@ public final class ReceiverSupport {
             throw new IllegalArgumentException("maxMessages must not be negative, was " + max);
         }
         CoreHooks<T> h = hooks(rx, "receiveMany");
-        if (max == 0 || !h.awaitAvailable(nanos)) {
+        if (max == 0) {
             return 0;
         }
-        return moveTo(rx, h, sink, max);
+        for (;;) {
+            if (!h.awaitAvailable(nanos)) {
+                return 0;
+            }
+            int n = moveTo(rx, h, sink, max);
+            if (n > 0 || nanos >= 0) {
+                return n; // untimed, 0 must mean the end of the stream: never return it for a message gone missing
+            }
+        }
     }
 
     /**

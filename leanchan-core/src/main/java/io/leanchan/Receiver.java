@@ -94,9 +94,14 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * Moves up to {@code maxMessages} available messages into {@code sink}, without waiting. It takes them one
      * by one, in order, so messages sent while it runs may be moved too: it is not one atomic step.
      *
+     * <p><b>Nothing lost.</b> A message is taken from the channel only after {@code sink.add} returned: if
+     * {@code add} throws, the exception propagates, that message stays at the head of the channel, and the
+     * messages added before it have been taken (a {@code false} from {@code add} counts as accepted).
+     *
+     * @param maxMessages the most messages to move; 0 or less moves nothing and returns 0, as
+     *                    {@link java.util.concurrent.BlockingQueue#drainTo(Collection, int)} does
      * @return the number of messages moved; 0 if none was available
      * @throws NullPointerException if {@code sink} is null
-     * @throws IllegalArgumentException if {@code maxMessages < 0}
      * @throws IllegalStateException if another receive is in progress
      */
     int drainTo(Collection<? super T> sink, int maxMessages);

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared by the tests of issue 11's features (BlockingQueue view, iteration, batches, sender lifecycle). */
 final class FeatureSupport {
@@ -28,28 +28,19 @@ final class FeatureSupport {
         return channels().filter(n -> n.getPayload().get().capacity() != Integer.MAX_VALUE);
     }
 
-    /** True if the channel's core implements {@link CoreHooks} (core v2; the old core does not). */
+    /** True if the channel's core implements {@link CoreHooks}. */
     static boolean hooked(Channel<?> ch) {
         return CoreHooks.of(ch) != null && CoreHooks.of(ch.receiver()) != null;
     }
 
-    /**
-     * Skips a test that needs {@link CoreHooks} on a core without them (the old core, before the core v2 swap).
-     * Core v2 (the channel is its own receiver) must have them: there the test runs, and fails if they are missing.
-     */
-    static void assumeHooks(Channel<?> ch) {
-        if (ch.receiver() == (Object) ch) {
-            return; // core v2: run, whatever it implements
-        }
-        assumeTrue(hooked(ch), "needs CoreHooks in the core (core v2)");
+    /** Fails unless the core implements {@link CoreHooks} (peek, awaitAvailable, lifecycle): core v2 does. */
+    static void requireHooks(Channel<?> ch) {
+        assertThat(hooked(ch)).as("the core implements CoreHooks").isTrue();
     }
 
-    /**
-     * Skips a test that needs the core to complete {@link Sender#closed()} on close: the old core (whose receiver is
-     * a separate view) cannot; core v2 must.
-     */
-    static void assumeCloseSignalled(Channel<?> ch) {
-        assumeTrue(ch.receiver() == (Object) ch, "needs core v2: close() completes Sender.closed()");
+    /** Fails unless the core is v2: one object is the channel, its sender and receiver (close completes closed()). */
+    static void requireCoreV2(Channel<?> ch) {
+        assertThat(ch.receiver()).as("receiver() is the channel (core v2)").isSameAs(ch);
     }
 
     static void awaitWaiting(Thread t) throws InterruptedException {

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import static io.leanchan.FeatureSupport.assumeHooks;
+import static io.leanchan.FeatureSupport.requireHooks;
 import static io.leanchan.FeatureSupport.awaitWaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@link Receiver#receiveMany}, its timed and async forms, {@link Receiver#drain}, {@link Receiver#peek()} and
  * {@link Receiver#isEmpty()}: waiting, timing out, cancelling, throwing sinks, and a ledger under concurrency.
- * Every test but the async ones needs CoreHooks (peek, awaitAvailable) and is skipped on a core without them.
+ * Every test but the async ones needs the core's CoreHooks (peek, awaitAvailable).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReceiveManyTest {
@@ -66,7 +66,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void receiveManyMovesWhatIsThereUpToMax(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         int n = Math.min(ch.capacity(), 10);
         send(ch, 0, n);
@@ -82,7 +82,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void receiveManyWaitsForTheFirstMessageOnly(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         List<Integer> sink = new ArrayList<>();
         AtomicInteger moved = new AtomicInteger(-1);
         Worker w = Worker.start("receiver", () -> moved.set(ch.receiver().receiveMany(sink, 64)));
@@ -105,7 +105,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void timedReceiveManyTimesOutConsumingNothing(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         List<Integer> sink = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -124,7 +124,7 @@ class ReceiveManyTest {
     void receiveManyReturnsZeroAtTheEndOfTheStreamAfterTheLastMessages(Supplier<Channel<Integer>> make)
             throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         int n = Math.min(ch.capacity(), 2);
         send(ch, 0, n);
@@ -148,7 +148,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void receiveManyRejectsBadArgumentsAndReturnsAtOnceForZero(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         assertThatThrownBy(() -> rx.receiveMany(null, 1)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> rx.receiveMany(new ArrayList<>(), -1)).isInstanceOf(IllegalArgumentException.class);
@@ -163,7 +163,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void aThrowingSinkLosesNothing(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         int n = Math.min(ch.capacity(), 6);
         send(ch, 0, n);
@@ -185,7 +185,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void aWaitingReceiveManyIsInterruptibleAndConsumesNothing(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         for (boolean timed : new boolean[] {false, true}) {
             Worker w = Worker.start("receiver", () -> {
                 if (timed) {
@@ -214,7 +214,7 @@ class ReceiveManyTest {
     @Test
     void aSecondWaitingReceiveIsRefused() throws Exception {
         Channel<Integer> ch = Channel.bounded(4);
-        assumeHooks(ch);
+        requireHooks(ch);
         Worker w = Worker.start("receiver", () -> ch.receiver().receiveMany(new ArrayList<>(), 4));
         awaitWaiting(w);
         assertThatThrownBy(() -> ch.receiver().receiveMany(new ArrayList<>(), 4, 1, TimeUnit.SECONDS))
@@ -288,7 +288,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void drainHandsOverUpToTheLimitAndAThrowingConsumerLosesNothing(Supplier<Channel<Integer>> make) {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         int n = Math.min(ch.capacity(), 6);
         send(ch, 0, n);
@@ -315,7 +315,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void peekAndIsEmptyShowTheHead(Supplier<Channel<Integer>> make) {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         assertThat(rx.isEmpty()).isTrue();
         assertThat(rx.peek()).isNull();
@@ -344,7 +344,7 @@ class ReceiveManyTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void aLedgerOfMixedBatchReceivesLosesAndDuplicatesNothing(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         int producers = 2;
         int each = ch.capacity() <= 2 ? 2_000 : 10_000;

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import static io.leanchan.FeatureSupport.assumeHooks;
+import static io.leanchan.FeatureSupport.requireHooks;
 import static io.leanchan.FeatureSupport.awaitWaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,7 +119,7 @@ class ReceiverIterationTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void hasNextTakesNothingSoAnAbandonedIteratorLosesNothing(Supplier<Channel<Integer>> make) {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Receiver<Integer> rx = ch.receiver();
         ch.sender().trySend(7);
         assertThat(rx.iterator().hasNext()).isTrue();

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import static io.leanchan.FeatureSupport.assumeCloseSignalled;
-import static io.leanchan.FeatureSupport.assumeHooks;
+import static io.leanchan.FeatureSupport.requireCoreV2;
+import static io.leanchan.FeatureSupport.requireHooks;
 import static io.leanchan.FeatureSupport.awaitWaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,7 +60,7 @@ class SenderLifecycleTest {
         assertThatThrownBy(() -> kept.sender().trySend(2)).isInstanceOf(ChannelClosedException.class);
         assertThat(drainAll(kept.receiver())).containsExactly(1);
         kept.close(); // idempotent
-        assumeHooks(kept);
+        requireHooks(kept);
         assertThat(kept.closedBy()).isEqualTo(ClosedBy.CLOSE);
         assertThat(kept.sender().closedBy()).isEqualTo(ClosedBy.CLOSE);
         assertThat(kept.receiver().closedBy()).isEqualTo(ClosedBy.CLOSE);
@@ -72,7 +72,7 @@ class SenderLifecycleTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void theStreamEndsWhenTheLastCountedHandleCloses(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Sender<Integer> a = ch.openSender();
         Sender<Integer> b = ch.openSender();
         a.send(1);
@@ -113,7 +113,7 @@ class SenderLifecycleTest {
     @Test
     void aCountedHandleInTryWithResourcesPerProducer() throws Exception {
         Channel<Integer> ch = Channel.bounded(8);
-        assumeHooks(ch);
+        requireHooks(ch);
         int producers = 3;
         List<Sender<Integer>> handles = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
@@ -143,7 +143,7 @@ class SenderLifecycleTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void aCloseForEveryoneAlsoClosesTheCountedHandles(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Sender<Integer> a = ch.openSender();
         ch.receiver().close();
         assertThat(a.isClosed()).isTrue();
@@ -152,7 +152,7 @@ class SenderLifecycleTest {
         a.close(); // the last handle closing afterwards does not rewrite history
         assertThat(ch.closedBy()).isEqualTo(ClosedBy.CLOSE);
         assertThat(ch.sender().closed()).isDone();
-        assumeCloseSignalled(ch);
+        requireCoreV2(ch);
         assertThat(ch.openSender().closed()).isDone();
     }
 
@@ -169,7 +169,7 @@ class SenderLifecycleTest {
         for (int round = 0; round < rounds; round++) {
             Channel<Integer> ch = round % 2 == 0 ? Channel.bounded(1 + round % 16) : Channel.unbounded();
             if (round == 0) {
-                assumeHooks(ch);
+                requireHooks(ch);
             }
             List<Sender<Integer>> handles = new ArrayList<>();
             for (int p = 0; p < k; p++) {
@@ -218,7 +218,7 @@ class SenderLifecycleTest {
         for (int round = 0; round < 300; round++) {
             Channel<Integer> ch = Channel.bounded(4);
             if (round == 0) {
-                assumeHooks(ch);
+                requireHooks(ch);
             }
             Sender<Integer> last = ch.openSender();
             CountDownLatch go = new CountDownLatch(1);
@@ -257,7 +257,7 @@ class SenderLifecycleTest {
         for (int round = 0; round < 200; round++) {
             Channel<Integer> ch = Channel.bounded(2);
             if (round == 0) {
-                assumeHooks(ch);
+                requireHooks(ch);
             }
             Sender<Integer> h = ch.openSender();
             CountDownLatch go = new CountDownLatch(1);
@@ -285,8 +285,8 @@ class SenderLifecycleTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void closedCompletesOnReceiverCloseAndNeverBefore(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
-        assumeCloseSignalled(ch);
+        requireHooks(ch);
+        requireCoreV2(ch);
         Sender<Integer> tx = ch.sender();
         Receiver<Integer> rx = ch.receiver();
         CompletableFuture<Void> closed = tx.closed();
@@ -331,7 +331,7 @@ class SenderLifecycleTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void closedCompletesWhenTheLastCountedHandleCloses(Supplier<Channel<Integer>> make) {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
+        requireHooks(ch);
         Sender<Integer> a = ch.openSender();
         Sender<Integer> b = ch.openSender();
         CompletableFuture<Void> closed = a.closed();
@@ -346,8 +346,8 @@ class SenderLifecycleTest {
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void aWaitingSenderCanStopWhenTheReceiverGoesAway(Supplier<Channel<Integer>> make) throws Exception {
         Channel<Integer> ch = make.get();
-        assumeHooks(ch);
-        assumeCloseSignalled(ch);
+        requireHooks(ch);
+        requireCoreV2(ch);
         AtomicBoolean stopped = new AtomicBoolean();
         AtomicInteger produced = new AtomicInteger();
         Worker producer = Worker.start("producer", () -> {
@@ -374,7 +374,7 @@ class SenderLifecycleTest {
     @Test
     void closedIsSharedAndCannotBeCompletedByItsUsers() {
         Channel<Integer> ch = Channel.bounded(4);
-        assumeHooks(ch);
+        requireHooks(ch);
         CompletableFuture<Void> closed = ch.sender().closed();
         assertThat(ch.sender().closed()).isSameAs(closed);
         assertThat(ch.openSender().closed()).isSameAs(closed);
@@ -410,7 +410,7 @@ class SenderLifecycleTest {
         ch.closedBy();
         ch.isClosed();
         assertThat(Footprint.retained(ch, rx)).as("queries and views").isEqualTo(before);
-        assumeHooks(ch);
+        requireHooks(ch);
         Sender<Integer> h = ch.openSender();
         long withLifecycle = Footprint.retained(ch, rx);
         System.out.println("[lifecycle] bytes the channel retains once it has a lifecycle record: " + (withLifecycle - before));
@@ -426,7 +426,7 @@ class SenderLifecycleTest {
     @Test
     void sendsThroughACountedHandleAllocateNothing() throws Exception {
         Channel<Integer> ch = Channel.bounded(16);
-        assumeHooks(ch);
+        requireHooks(ch);
         Sender<Integer> h = ch.openSender();
         Receiver<Integer> rx = ch.receiver();
         Integer msg = 1;

@@ -56,12 +56,7 @@ public final class BatchFuture<T> extends CompletableFuture<List<T>> {
         batch.add(e); // within the initial capacity: allocates nothing
         if (max > 1) {
             try {
-                CoreHooks<T> h = CoreHooks.of(rx);
-                if (h != null) {
-                    ReceiverSupport.moveTo(rx, h, batch, max - 1); // takes each message only once it is in the batch
-                } else {
-                    rx.drainTo(batch, max - 1);
-                }
+                rx.drainTo(batch, max - 1); // takes each message only once it is in the batch
             } catch (Throwable t) {
                 // An overlapping receive (misuse) or a failed allocation while growing the list: the message being
                 // added stays in the channel; what was moved is in the batch, which is delivered.

@@ -96,12 +96,7 @@ public final class BlockingQueueView<T> extends AbstractQueue<T> implements Bloc
         if (maxElements <= 0) {
             return 0;
         }
-        CoreHooks<T> h = CoreHooks.of(ch);
-        if (h == null) {
-            h = CoreHooks.of(rx);
-        }
-        // Without the core's peek (a channel that is not leanchan's) an add that throws loses its element.
-        return h != null ? ReceiverSupport.moveTo(rx, h, c, maxElements) : rx.drainTo(c, maxElements);
+        return rx.drainTo(c, maxElements); // takes each element only once c.add returned: nothing lost
     }
 
     // ---- anywhere

@@ -35,30 +35,13 @@ public final class ReceiverSupport {
             if (!h.awaitAvailable(nanos)) {
                 return 0;
             }
-            int n = moveTo(rx, h, sink, max);
+            int n = rx.drainTo(sink, max); // takes each message only once sink.add returned
             if (n > 0 || nanos >= 0) {
                 return n; // untimed, 0 must mean the end of the stream: never return it for a message gone missing
             }
         }
     }
 
-    /**
-     * Moves up to {@code max} available messages into {@code sink}, taking each only after {@code sink.add}
-     * returned: a throwing sink leaves its message at the head of the channel.
-     */
-    public static <T> int moveTo(Receiver<T> rx, CoreHooks<T> h, Collection<? super T> sink, int max) {
-        int n = 0;
-        while (n < max) {
-            T e = h.peek();
-            if (e == null) {
-                break;
-            }
-            sink.add(e);
-            take(rx, e);
-            n++;
-        }
-        return n;
-    }
 
     /** drain(consumer, limit): hand over, then take. */
     public static <T> int drain(Receiver<T> rx, Consumer<? super T> consumer, int limit) {

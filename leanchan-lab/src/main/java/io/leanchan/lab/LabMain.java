@@ -50,7 +50,8 @@ import java.util.concurrent.Callable;
                 "  'capacity' is how many the fill puts in); heap_after_drain: after that fill and a drain (receive until",
                 "  empty); heap_after_aged: a channel that has lived, after --aged-messages messages sent and received one at",
                 "  a time and one receive that waits --aged-wait-ms on the empty channel, where the subject's consumer can wait",
-                "  (leanchan receive(timeout), BlockingQueue.poll(timeout), a Jox select with a timeout; a poll otherwise).",
+                "  (leanchan receive(timeout), BlockingQueue.poll(timeout), a Jox select or a kotlinx withTimeoutOrNull receive;",
+                "  a poll otherwise).",
                 "  alloc_per_msg_* come from com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes (what JMH's",
                 "  gc.alloc.rate.norm reports) with preallocated messages, so only the subject's own allocation counts, after a",
                 "  warm-up of at least 200,000 messages on the same instance. steady: send one, receive one; burst: fill to",
@@ -582,9 +583,9 @@ public final class LabMain implements Callable<Integer> {
     }
 
     int listSubjects() {
-        Table t = new Table(List.of("subject", "bounded", "built as (capacity 1024)"));
+        Table t = new Table(List.of("subject", "bounded", "built as (capacity 1024)", "the consumer waits (heap_after_aged)"));
         for (Subject s : resolveSubjects(common)) {
-            t.row(List.of(s.name(), s.bounded() ? "yes" : "no", s.config(1024)));
+            t.row(List.of(s.name(), s.bounded() ? "yes" : "no", s.config(1024), s.waits()));
         }
         Format f = common.format();
         out.print(f == Format.csv ? t.csv() : f == Format.markdown ? t.markdown() : t.text());

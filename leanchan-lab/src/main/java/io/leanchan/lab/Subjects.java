@@ -364,7 +364,7 @@ public final class Subjects {
 
         @Override
         public String waits() {
-            return "cannot wait outside a coroutine: tryReceive()";
+            return "runBlocking { withTimeoutOrNull(timeout) { receive() } }";
         }
 
         @Override
@@ -409,6 +409,15 @@ public final class Subjects {
             } catch (Throwable t) {
                 throw sneaky(t);
             }
+        }
+
+        /** A suspending receive with a timeout, in a coroutine that blocks this thread until it ends. */
+        @Override
+        public Object pollWaiting(long millis) throws InterruptedException {
+            kotlin.jvm.functions.Function2<kotlinx.coroutines.CoroutineScope, kotlin.coroutines.Continuation<? super Object>, Object>
+                    receive = (scope, cont) -> ch.receive(cont);
+            return kotlinx.coroutines.BuildersKt.runBlocking(kotlin.coroutines.EmptyCoroutineContext.INSTANCE,
+                    (scope, cont) -> kotlinx.coroutines.TimeoutKt.withTimeoutOrNull(millis, receive, cont));
         }
     }
 

@@ -71,7 +71,8 @@ class CliTest {
         for (String s : Subjects.names()) {
             assertThat(r.out()).contains(s);
         }
-        assertThat(r.out()).contains("MpscChunkedArrayQueue<>(1024)", "chunk of 128");
+        assertThat(r.out()).contains("MpscChunkedArrayQueue<>(1024)", "chunk of 128", "the consumer waits",
+                "Receiver.receive(timeout)", "BlockingQueue.poll(timeout)", "withTimeoutOrNull", "selectOrClosedWithin");
     }
 
     @Test

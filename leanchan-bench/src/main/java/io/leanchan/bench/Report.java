@@ -250,7 +250,7 @@ public final class Report {
                 - Other work on the machine shows in every figure: see the load rows above.
                 - `B/op` is JMH's `gc.alloc.rate.norm`: bytes allocated by all threads per benchmark op. In the \
                 group benchmarks an op is any call (a failed offer or an empty poll counts), so `B/msg` \
-                (= B/op x ops / messages received) is the figure per message moved.
+                (= B/op x ops / messages received) is the figure per message moved. It has the same definition as                 the lab's `alloc_per_msg_*` and the core's A1/A2 (everything a run allocated over the messages it                 moved); the workloads differ: here two or three threads, where the consumer can find a channel                 empty in the middle of a burst; in the lab one thread after a warm-up; A2 from a fresh channel.
 
                 """);
 

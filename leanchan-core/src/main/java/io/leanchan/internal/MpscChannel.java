@@ -346,12 +346,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             nb[(int) k & nmask] = e;
         }
         nb[(int) i & nmask] = m;
-        if (b == null) {
-            ONE.setRelease(this, null); // copied (or consumed): the one-slot field holds nothing from now on
-        }
         pending = ((int) a << 1) | 1;
         rbuf = MOVED;
         BUF.setRelease(this, nb);
+        if (b == null) {
+            ONE.setRelease(this, null); // copied (or consumed): the one-slot field holds nothing from now on
+        }
     }
 
     /** A sender's help when only the stale range blocks it: take PLOCK and clear what was consumed. */
@@ -541,13 +541,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         int r;
         try {
             r = offer(f.message);
-        } catch (ChannelClosedException e) {
-            f.settle();
-            f.fail(e);
-            return false;
         } catch (Throwable t) {
-            f.unclaim();
-            throw t;
+            // closed (the exception carries the message), or an Error such as an OutOfMemoryError while the
+            // ring grew: either way the message was not delivered, and the future says so
+            f.settle();
+            f.fail(t);
+            return false;
         }
         if (r == FULL) {
             f.unclaim();
@@ -576,7 +575,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                     continue; // cancelled future: skip it, the room goes to the next
                 }
                 if (retry(f)) {
-                    park(f);
+                    relinkOrFail(f);
                 }
             }
             return;
@@ -607,8 +606,20 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if (n.waiter instanceof SendFuture) {
                 SendFuture f = (SendFuture) n.waiter;
                 if (retry(f)) {
-                    park(f);
+                    relinkOrFail(f);
                 }
+            }
+        }
+    }
+
+    /** Links a pending send again; if even that fails (an Error allocating its node) the future fails. */
+    private void relinkOrFail(SendFuture f) {
+        try {
+            park(f);
+        } catch (Throwable t) {
+            if (f.claim()) {
+                f.settle();
+                f.fail(t);
             }
         }
     }
@@ -738,9 +749,19 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /**
+     * After a take: wake the oldest waiting sender if SWAIT is set. The taken message has left the channel
+     * already, so nothing here may throw past the caller: a failure to wake (an Error such as a
+     * StackOverflowError deep in a call) leaves SWAIT set, and the next take, the receiver's next empty check
+     * or the sender's own re-check makes up for it.
+     */
     private void afterTake() {
         if (((long) P.getOpaque(this) & SWAIT) != 0) {
-            wakeSenders();
+            try {
+                wakeSenders();
+            } catch (Throwable t) {
+                // deliberately not rethrown: see above (wakeSenders itself fails futures it cannot complete)
+            }
         }
     }
 
@@ -1173,8 +1194,8 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 }
             }
         } finally {
-            for (; wake > 0 && ((long) P.getOpaque(this) & SWAIT) != 0; wake--) {
-                wakeSenders(); // one per slot made while senders waited
+            for (; wake > 0; wake--) {
+                afterTake(); // one wake per slot made while senders waited; never throws past the drain
             }
         }
         return n;

@@ -327,6 +327,43 @@ class SenderLifecycleTest {
         assertThat(tx.closedBy()).isEqualTo(ClosedBy.CLOSE);
     }
 
+    /** Watchers race the close: whoever sees closed() complete also sees the channel closed, and sends fail. */
+    @Test
+    void closedNeverCompletesBeforeTheCloseUnderARace() throws Exception {
+        for (int round = 0; round < 100; round++) {
+            Channel<Integer> ch = Channel.bounded(1 + round % 4);
+            requireCoreV2(ch);
+            CompletableFuture<Void> closed = ch.sender().closed();
+            AtomicBoolean early = new AtomicBoolean();
+            CompletableFuture<Void> dependent = closed.thenRun(() -> {
+                if (!ch.isClosed()) {
+                    early.set(true);
+                }
+            });
+            List<Worker> watchers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                watchers.add(Worker.start("watcher", () -> {
+                    while (!closed.isDone()) {
+                        Thread.onSpinWait();
+                    }
+                    if (!ch.isClosed()) {
+                        early.set(true);
+                    }
+                    assertThatThrownBy(() -> ch.sender().trySend(1)).isInstanceOf(ChannelClosedException.class);
+                }));
+            }
+            if (round % 2 == 0) {
+                Thread.yield();
+            }
+            ch.receiver().close();
+            for (Worker w : watchers) {
+                w.finish();
+            }
+            dependent.get(10, TimeUnit.SECONDS);
+            assertThat(early.get()).as("round %d", round).isFalse();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void closedCompletesWhenTheLastCountedHandleCloses(Supplier<Channel<Integer>> make) {

@@ -101,8 +101,7 @@ public final class CountedSender<T> implements Sender<T> {
             if (!tx.isClosed()) {
                 lc.markEndedBySenders();
             }
-            tx.close();
-            lc.signalClosed(); // the core does this in close(); repeated here for cores that cannot (idempotent)
+            tx.close(); // the core completes lc (closed()) once the close is visible
         }
     }
 

@@ -20,7 +20,7 @@ public final class ReceiverSupport {
         return h;
     }
 
-    /** receiveMany: wait (nanos < 0: no limit) for one message, then move up to max without waiting. */
+    /** receiveMany: wait (negative nanos: no limit) for one message, then move up to max without waiting. */
     public static <T> int receiveMany(Receiver<T> rx, Collection<? super T> sink, int max, long nanos)
             throws InterruptedException {
         Objects.requireNonNull(sink, "sink");

@@ -6,6 +6,12 @@ package io.leanchan.internal;
  * exported. The core implements it on the channel object (in core v2 the one object that is the channel, its
  * sender and its receiver); the default methods find it with {@link #of(Object)}.
  *
+ * <p>Who uses what: {@link #peek()} backs {@code Receiver.peek()}, {@code Receiver.drain(Consumer, int)} (peek,
+ * hand over, then take) and the {@code BlockingQueue} view's {@code peek}/{@code element};
+ * {@link #awaitAvailable(long)} backs {@code Receiver.receiveMany} (wait, then the core's nothing-lost
+ * {@code drainTo}) and the iterator's {@code hasNext()}; {@link #lifecycle()} backs
+ * {@code Channel.openSender()}, {@code Sender.closed()} and {@code closedBy()}.
+ *
  * <p>Three methods, each with its whole contract below. None may allocate per message, and none may cost
  * memory per channel before it is first called ({@link #lifecycle()} allocates on its first call only).
  * {@link #peek()} has the same name and contract as {@link io.leanchan.Receiver#peek()}: in core v2 the core's

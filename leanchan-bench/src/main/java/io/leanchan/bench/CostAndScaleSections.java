@@ -433,7 +433,7 @@ final class CostAndScaleSections {
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file)) {
                 if (!line.isBlank()) {
-                    out.add(FlatJson.parse(line));
+                    out.add(Json.obj(Json.parse(line)));
                 }
             }
         }

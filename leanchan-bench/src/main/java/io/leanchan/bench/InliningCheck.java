@@ -107,7 +107,7 @@ public final class InliningCheck {
                     r.put("detail", v.detail());
                     r.put("hotSitesNotInlined", v.hotTooBig);
                     Files.createDirectories(out.toAbsolutePath().getParent());
-                    Files.writeString(out, FlatJson.write(r) + "\n", StandardCharsets.UTF_8,
+                    Files.writeString(out, Json.write(r) + "\n", StandardCharsets.UTF_8,
                             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
             }

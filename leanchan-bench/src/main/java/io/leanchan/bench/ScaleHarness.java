@@ -181,10 +181,10 @@ public final class ScaleHarness {
                 results.add(r);
                 System.out.println("leanchan-bench: scale " + c.key() + " rep " + rep + ": "
                         + (Boolean.TRUE.equals(r.get("timedOut")) ? "> " + limitS + " s"
-                        : String.format(Locale.ROOT, "%.3f s", (Double) r.get("seconds"))));
+                        : String.format(Locale.ROOT, "%.3f s", ((Number) r.get("seconds")).doubleValue())));
                 if (out != null) {
                     Files.createDirectories(out.toAbsolutePath().getParent());
-                    Files.writeString(out, FlatJson.write(r) + "\n", StandardCharsets.UTF_8,
+                    Files.writeString(out, Json.write(r) + "\n", StandardCharsets.UTF_8,
                             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
             }
@@ -233,12 +233,12 @@ public final class ScaleHarness {
         r.put("n", c.n());
         r.put("limit", limitS);
         if (done && p.exitValue() == 0 && result[0] != null) {
-            r.putAll(FlatJson.parse(result[0]));
+            r.putAll(Json.obj(Json.parse(result[0])));
             r.put("timedOut", false);
         } else if (!done || p.exitValue() == HALT_TIMED_OUT) {
             r.put("timedOut", true);
             if (timeout[0] != null) {
-                r.putAll(FlatJson.parse(timeout[0]));
+                r.putAll(Json.obj(Json.parse(timeout[0])));
             }
         } else {
             throw new IOException("scale case " + c.key() + " failed (exit " + p.exitValue() + ")");
@@ -277,7 +277,7 @@ public final class ScaleHarness {
             r.clear();
             async(k, limitS, r);
         }
-        System.out.println(RESULT + FlatJson.write(r));
+        System.out.println(RESULT + Json.write(r));
         System.out.flush();
         System.exit(0);
     }
@@ -324,7 +324,7 @@ public final class ScaleHarness {
                     }
                 }
             }
-            System.out.println(TIMEOUT + FlatJson.write(t));
+            System.out.println(TIMEOUT + Json.write(t));
             System.out.flush();
             Runtime.getRuntime().halt(HALT_TIMED_OUT);
         });

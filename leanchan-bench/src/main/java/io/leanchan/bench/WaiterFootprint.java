@@ -79,7 +79,7 @@ public final class WaiterFootprint {
                     r.get("k"), ((Number) r.get("bytesPerWaiter")).doubleValue());
             if (out != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, FlatJson.write(r) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                Files.writeString(out, Json.write(r) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             }
         }

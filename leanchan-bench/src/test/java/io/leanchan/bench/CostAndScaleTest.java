@@ -13,17 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CostAndScaleTest {
 
     @Test
-    void flatJsonRoundTrips() {
+    void jsonLinesRoundTrip() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("s", "a \"quoted\"\\ line\n");
         m.put("i", 3);
         m.put("d", 0.25);
         m.put("b", true);
         m.put("nan", Double.NaN);
-        Map<String, Object> back = FlatJson.parse(FlatJson.write(m));
-        assertThat(back).containsEntry("s", "a \"quoted\"\\ line\n").containsEntry("i", 3.0)
+        Map<String, Object> back = Json.obj(Json.parse(Json.write(m)));
+        assertThat(back).containsEntry("s", "a \"quoted\"\\ line\n").containsEntry("i", 3)
                 .containsEntry("d", 0.25).containsEntry("b", true).containsEntry("nan", null);
-        assertThat(FlatJson.parse("{}")).isEmpty();
     }
 
     static Map<String, Object> run(String subject, double seconds, boolean timedOut) {

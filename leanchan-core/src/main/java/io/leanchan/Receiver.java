@@ -273,6 +273,11 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * iterator abandoned after {@code hasNext()} loses nothing. If the waiting thread is interrupted,
      * {@code hasNext()} and {@code next()} throw {@link CancellationException} with the interrupt status set
      * again (nothing consumed). {@code remove()} is not supported.
+     *
+     * <p>Iterating receives: code that treats any {@code Iterable} as a container to print or serialize (a test
+     * library's failure message, a JSON mapper) would take messages from the channel, and wait on an open one.
+     * A channel made by {@link Channel#bounded(int)} or {@link Channel#unbounded()} may be its own receiver, so
+     * this holds for the channel object too; {@code toString()} never iterates.
      */
     @Override
     default Iterator<T> iterator() {

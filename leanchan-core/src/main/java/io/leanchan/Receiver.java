@@ -21,23 +21,25 @@ import java.util.stream.StreamSupport;
  * The receiving side of a {@link Channel}.
  *
  * <p><b>One receive at a time.</b> The receiving side may be used from any thread, and handed from thread
- * to thread, but receives must not overlap. Overlap is detected, not silently tolerated: a receive that
- * finds another receive in progress throws {@link IllegalStateException}, and a second waiting receive
- * ({@link #receive()}, a timed receive, or a pending {@link #receiveAsync()}) while one is waiting throws
- * {@link IllegalStateException} too. No message is lost or duplicated either way.
+ * to thread, but receives must not overlap (a handover between threads must be ordered, as by any
+ * happens-before edge: a lock, a queue, a future). A waiting receive ({@link #receive()}, a timed receive, a
+ * pending {@link #receiveAsync()}, a waiting {@link #receiveMany(Collection, int)} or iterator) holds the
+ * receiving side: any other receive meanwhile throws {@link IllegalStateException}. Two threads receiving at
+ * the same time without ordering between them is a misuse that the channel reports (with
+ * {@link IllegalStateException}) at the displaced thread's next receive.
  *
  * <p><b>Nothing lost.</b> A receive that times out, is interrupted or whose future is cancelled consumes
- * nothing. Received slots are cleared so the channel never keeps a received message reachable.
+ * nothing. A batch receive takes a message only once the sink or consumer accepted it. Received slots are
+ * cleared so the channel never keeps a received message reachable.
  *
- * <p><b>Memory given back.</b> Storage larger than what the channel needs is released when the receiver
- * finds the channel empty (a receive that returns {@code null}, finds nothing to drain, or is about to
- * wait): the first burst is always given back. Once a channel has been refilled after giving storage back,
- * it keeps its storage on credit: every burst that fills at least a quarter of it earns four empty checks (up to
- * fifteen), every empty check without such a burst spends one, and once the credit is spent each further
- * check halves the storage (or releases it all, when the receive is about to wait or the ring is small). A ring of one or two slots (24 bytes)
- * is kept by non-blocking receives, so that one-message-at-a-time traffic does not reallocate it; a receive
- * that is about to wait releases it too. A non-blocking receiver that polls an idle channel pays nothing for
- * these checks: they run once after a burst and at most twice per traversal of the ring.
+ * <p><b>Memory given back.</b> A new channel keeps one message in a field of its own; beyond that, messages
+ * live in a ring that grows by doubling (never past the capacity rounded up to a power of two) and that the
+ * receiver gives back when it finds the channel empty. The first burst is always given back; once a channel
+ * has been refilled after giving its ring back, it keeps the ring on credit: every burst that used at least a
+ * quarter of it earns four checks (up to fifteen), every check without one spends one, and with the credit
+ * spent the ring is given back. Checks run when the receiver finds the channel empty after messages passed,
+ * or after 1,024 empty polls in a row, so polling an idle channel costs next to nothing; a receive that waits
+ * keeps a ring on credit for at most 2 ms before giving it back.
  *
  * <p><b>Iteration.</b> A receiver is an {@link Iterable} over the stream: {@code for (T m : rx)} waits for each
  * message and ends at the end of the stream (closed and drained); {@link #stream()} is the same as a

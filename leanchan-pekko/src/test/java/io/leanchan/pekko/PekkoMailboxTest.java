@@ -263,13 +263,17 @@ class PekkoMailboxTest {
         Props props = Props.create(OrderChecker.class, producers, producers * perProducer, done, threads);
         props = where.equals("hopping-dispatcher") ? props.withDispatcher(where) : props.withMailbox(where);
         ActorRef checker = system.actorOf(props);
+        Queue<Object> deadLetters = new ConcurrentLinkedQueue<>();
+        ActorRef collector = system.actorOf(Props.create(DeadLetterCollector.class, checker, deadLetters));
+        awaitSubscribed(collector);
         List<Thread> senders = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             int producer = p;
             Thread t = new Thread(() -> {
                 for (int i = 0; i < perProducer; i++) {
-                    // The bounded mailbox holds 1000 with push time-out 0: pace the senders so that nothing is dropped.
-                    while (where.equals(BOUNDED) && i % 256 == 0 && done.isDone() == false && pending(checker) > 500) {
+                    // The bounded mailbox holds 1000 with push time-out 0: pace the senders so that nothing is dropped
+                    // (at most 500 + 4 x 32 pending).
+                    while (where.equals(BOUNDED) && i % 32 == 0 && !done.isDone() && pending(checker) > 500) {
                         Thread.onSpinWait();
                     }
                     checker.tell(new Msg(producer, i), ActorRef.noSender());
@@ -281,7 +285,9 @@ class PekkoMailboxTest {
         for (Thread t : senders) {
             t.join(30_000);
         }
-        assertThat(done.get(30, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(done.get(30, TimeUnit.SECONDS)).as("dead letters: %s", deadLetters.size()).isEqualTo("ok");
+        assertThat(deadLetters).isEmpty();
+        system.stop(collector);
         if (where.equals("hopping-dispatcher")) {
             // The single consumer moved between dispatcher threads (happens-before from the mailbox scheduling).
             assertThat(threads.size()).isGreaterThanOrEqualTo(2);
@@ -535,6 +541,56 @@ class PekkoMailboxTest {
         system.stop(g.collector);
     }
 
+    /** Stashes everything until "open", then reports the first message it unstashed. */
+    static final class Stasher extends org.apache.pekko.actor.AbstractActorWithStash {
+        final CompletableFuture<Object> first;
+        final CompletableFuture<Class<?>> queueClass;
+
+        Stasher(CompletableFuture<Object> first, CompletableFuture<Class<?>> queueClass) {
+            this.first = first;
+            this.queueClass = queueClass;
+        }
+
+        @Override
+        public void preStart() {
+            queueClass.complete(((ActorCell) getContext()).mailbox().messageQueue().getClass());
+        }
+
+        @Override
+        public Receive createReceive() {
+            return receiveBuilder()
+                    .matchEquals("open", o -> {
+                        getContext().become(receiveBuilder().matchAny(first::complete).build());
+                        unstashAll();
+                    })
+                    .matchAny(m -> stash())
+                    .build();
+        }
+    }
+
+    @Test
+    void pekkoRefusesLeanchanMailboxesWhereMultipleConsumersOrADequeAreRequired() {
+        // Stash requires DequeBasedMessageQueueSemantics, which a channel does not have.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.actorOf(Props.create(Stasher.class,
+                        new CompletableFuture<Object>(), new CompletableFuture<Class<?>>()).withMailbox(UNBOUNDED)))
+                .hasStackTraceContaining("DequeBasedMessageQueueSemantics");
+        // A balancing pool shares one queue between actors: it requires MultipleConsumerSemantics.
+        Config balancing = ConfigFactory.parseString("""
+                balancing-leanchan {
+                  type = "org.apache.pekko.dispatch.BalancingDispatcherConfigurator"
+                  mailbox-type = "io.leanchan.pekko.LeanchanMailbox"
+                }
+                """).withFallback(CONFIG);
+        ActorSystem other = ActorSystem.create("balancing", balancing);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.actorOf(Props.create(Pinger.class,
+                            new CountDownLatch(1), new AtomicInteger()).withDispatcher("balancing-leanchan")))
+                    .hasStackTraceContaining("MultipleConsumerSemantics");
+        } finally {
+            other.terminate();
+        }
+    }
+
     @Test
     void aWholeActorSystemRunsOnLeanchanMailboxes() throws Exception {
         Config config = ConfigFactory.parseString("""
@@ -554,6 +610,15 @@ class PekkoMailboxTest {
             org.apache.pekko.pattern.Patterns.ask(ref, org.apache.pekko.actor.Identify.apply(7), Duration.ofSeconds(10))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(new ArrayList<>(seen)).isEqualTo(ints(1, 1000));
+            // An actor with Stash requires deque semantics, which leanchan's mailbox lacks: Pekko's requirement
+            // mapping gives it Pekko's deque mailbox instead, and it works.
+            CompletableFuture<Object> stashed = new CompletableFuture<>();
+            CompletableFuture<Class<?>> stashQueue = new CompletableFuture<>();
+            ActorRef stasher = other.actorOf(Props.create(Stasher.class, stashed, stashQueue));
+            stasher.tell("hello", ActorRef.noSender());
+            stasher.tell("open", ActorRef.noSender());
+            assertThat(stashed.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
+            assertThat(stashQueue.get()).isNotEqualTo(LeanchanMessageQueue.class);
         } finally {
             other.terminate();
             other.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -45,7 +45,8 @@ public interface Channel<T> extends ChannelLifecycle {
     /**
      * Creates a channel that holds at most {@code capacity} messages. Nothing is allocated for messages up
      * front, so {@code bounded(Integer.MAX_VALUE)} is as cheap to create as {@code bounded(1)}.
-     * The JVM's largest array bounds what any channel can hold: about {@code Integer.MAX_VALUE - 8}.
+     * No channel holds more than 2<sup>30</sup> (1,073,741,824) messages, the largest power-of-two ring an
+     * array allows: a larger capacity behaves as 2<sup>30</sup>.
      *
      * @param capacity the most messages the channel holds; at least 1
      * @throws IllegalArgumentException if {@code capacity < 1}
@@ -58,8 +59,8 @@ public interface Channel<T> extends ChannelLifecycle {
     }
 
     /**
-     * Creates a channel without a capacity limit: sends never wait. The JVM's largest array still bounds
-     * what it can hold (about {@code Integer.MAX_VALUE - 8} messages); beyond that {@code trySend} returns
+     * Creates a channel without a capacity limit: sends never wait. The largest ring still bounds what it
+     * can hold (2<sup>30</sup> messages); beyond that {@code trySend} returns
      * {@code false} and {@code send} waits, as for a bounded channel.
      */
     static <T> Channel<T> unbounded() {

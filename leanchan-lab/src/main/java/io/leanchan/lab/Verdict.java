@@ -104,13 +104,23 @@ public final class Verdict {
         List<Row> alloc = measured(at, x -> !Double.isNaN(x.allocPerMsgSteady()));
         if (!alloc.isEmpty()) {
             List<String> none = names(alloc, x -> x.allocPerMsgSteady() < 0.5);
-            Row worst = alloc.stream().max(Comparator.comparingDouble(Row::allocPerMsgSteady)).orElseThrow();
+            List<String> some = new ArrayList<>();
+            for (Row x : alloc) {
+                if (x.allocPerMsgSteady() >= 0.5) {
+                    some.add(x.subject() + " " + String.format(Locale.ROOT, "%.1f", x.allocPerMsgSteady()) + " B");
+                }
+            }
             StringBuilder sb = new StringBuilder("One message in flight: ");
-            sb.append(none.isEmpty() ? "every subject allocates per message"
-                    : none.size() + " of " + alloc.size() + " allocate nothing per message (" + join(none) + ")");
-            if (worst.allocPerMsgSteady() >= 0.5) {
-                sb.append("; the most: ").append(worst.subject()).append(", ")
-                        .append(String.format(Locale.ROOT, "%.1f", worst.allocPerMsgSteady())).append(" B per message");
+            if (none.isEmpty()) {
+                sb.append("every subject allocates per message (").append(join(some)).append(")");
+            } else if (some.isEmpty()) {
+                sb.append("no subject allocates per message");
+            } else if (none.size() <= some.size()) {
+                sb.append(none.size()).append(" of ").append(alloc.size()).append(" allocate nothing per message (")
+                        .append(join(none)).append("); the others allocate");
+            } else {
+                sb.append(none.size()).append(" of ").append(alloc.size()).append(" allocate nothing per message; per message, ")
+                        .append(join(some));
             }
             out.add(sb.append('.').toString());
         }

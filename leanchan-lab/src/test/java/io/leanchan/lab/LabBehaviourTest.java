@@ -222,6 +222,7 @@ class LabBehaviourTest {
             assertThat(line.length()).as(line).isLessThanOrEqualTo(400);
             assertThat(line).doesNotContain("\n");
         }
+        assertThat(v).anySatisfy(l -> assertThat(l).startsWith("One message in flight: ").contains("10.4 B"));
         String text = GridFormat.text(everySubject(), null);
         String verdict = text.substring(text.indexOf("Verdict (computed from the table):\n"));
         assertThat(verdict.lines().skip(1).takeWhile(l -> !l.isBlank()).toList()).allMatch(l -> l.startsWith("  - "));

@@ -430,6 +430,67 @@ class BlockingQueueViewTest {
         assertThat(q.isEmpty()).isTrue();
     }
 
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void aCloseWakesAWaitingTakeAndAWaitingPut(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Integer> ch = make.get();
+        BlockingQueue<Integer> q = ch.asBlockingQueue();
+        Worker taker = Worker.start("taker", q::take);
+        awaitWaiting(taker);
+        ch.close();
+        taker.join(10_000);
+        assertThat(taker.failure).isInstanceOf(ChannelClosedException.class);
+        if (ch.capacity() != Integer.MAX_VALUE) {
+            Channel<Integer> full = make.get();
+            BlockingQueue<Integer> fq = filled(full, full.capacity());
+            Worker putter = Worker.start("putter", () -> fq.put(-1));
+            awaitWaiting(putter);
+            full.receiver().close();
+            putter.join(10_000);
+            assertThat(putter.failure).isInstanceOf(ChannelClosedException.class);
+            assertThat(((ChannelClosedException) putter.failure).undelivered()).isEqualTo(-1);
+            assertThat(fq.size()).isEqualTo(full.capacity());
+        }
+    }
+
+    /** The view as a drop-in: the work queue of a one-thread ThreadPoolExecutor (one worker: one consumer). */
+    @ParameterizedTest
+    @MethodSource("io.leanchan.FeatureSupport#channels")
+    void aSingleThreadExecutorRunsOnTheView(Supplier<Channel<Integer>> make) throws Exception {
+        Channel<Runnable> ch = make.get().capacity() == Integer.MAX_VALUE ? Channel.unbounded() : Channel.bounded(1024);
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+                1, 1, 0, TimeUnit.MILLISECONDS, ch.asBlockingQueue());
+        int submitters = 3;
+        int each = 300;
+        int[] last = new int[submitters];
+        java.util.Arrays.fill(last, -1);
+        AtomicBoolean outOfOrder = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        List<Worker> ws = new ArrayList<>();
+        for (int s = 0; s < submitters; s++) {
+            int id = s;
+            ws.add(Worker.start("submitter-" + s, () -> {
+                for (int i = 0; i < each; i++) {
+                    int n = i;
+                    pool.execute(() -> { // runs in the one worker: plain fields are fine
+                        if (last[id] != n - 1) {
+                            outOfOrder.set(true);
+                        }
+                        last[id] = n;
+                        ran.incrementAndGet();
+                    });
+                }
+            }));
+        }
+        for (Worker w : ws) {
+            w.finish();
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran.get()).isEqualTo(submitters * each);
+        assertThat(outOfOrder.get()).isFalse();
+    }
+
     // ------------------------------------------------------------------------------------------- concurrency (JCTools)
 
     /** JCTools QueueSanityTest#testPeekAfterIsEmpty... : once isEmpty() is false, peek and poll find the element. */

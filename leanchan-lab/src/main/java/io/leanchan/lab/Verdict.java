@@ -115,11 +115,8 @@ public final class Verdict {
                 sb.append("every subject allocates per message (").append(join(some)).append(")");
             } else if (some.isEmpty()) {
                 sb.append("no subject allocates per message");
-            } else if (none.size() <= some.size()) {
-                sb.append(none.size()).append(" of ").append(alloc.size()).append(" allocate nothing per message (")
-                        .append(join(none)).append("); the others allocate");
             } else {
-                sb.append(none.size()).append(" of ").append(alloc.size()).append(" allocate nothing per message; per message, ")
+                sb.append(none.size()).append(" of ").append(alloc.size()).append(" allocate nothing per message; the others, per message: ")
                         .append(join(some));
             }
             out.add(sb.append('.').toString());

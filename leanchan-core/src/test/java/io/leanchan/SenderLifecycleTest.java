@@ -364,6 +364,29 @@ class SenderLifecycleTest {
         }
     }
 
+    /** The first closed() call (which creates the lifecycle record) racing the close: it completes either way. */
+    @Test
+    void aFirstClosedCallRacingTheCloseStillCompletes() throws Exception {
+        for (int round = 0; round < 500; round++) {
+            Channel<Integer> ch = round % 2 == 0 ? Channel.bounded(2) : Channel.unbounded();
+            requireCoreV2(ch);
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicReference<CompletableFuture<Void>> f = new AtomicReference<>();
+            Worker asker = Worker.start("asker", () -> {
+                go.await();
+                f.set(ch.sender().closed());
+            });
+            Worker closer = Worker.start("closer", () -> {
+                go.await();
+                ch.close();
+            });
+            go.countDown();
+            asker.finish();
+            closer.finish();
+            assertThat(f.get()).as("round %d", round).isDone();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void closedCompletesWhenTheLastCountedHandleCloses(Supplier<Channel<Integer>> make) {

@@ -114,7 +114,7 @@ public final class RingProbe {
                     }
                     if (b != last) {
                         last = b;
-                        int len = ((Object[]) b).length;
+                        int len = b == null ? 0 : ((Object[]) b).length; // core v2: no ring is null
                         if (len == 0 && peak > 0) {
                             peaks.add(peak);
                             peak = 0;

@@ -179,6 +179,20 @@ class LabBehaviourTest {
     }
 
     @Test
+    void gridWithScenariosAsJsonParsesBackWithJackson() throws Exception {
+        Lab.Result r = Lab.run("--subjects", "ArrayBlockingQueue", "--msg-sizes", "8", "--capacities", "16", "--ops", "20000",
+                "--aged-messages", "1000", "--aged-wait-ms", "1", "--scenarios", "--format", "json", "-q");
+        assertThat(r.rc()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("rows")).hasSize(3);
+        assertThat(root.get("columns").toString()).contains("heap_after_aged", "failed");
+        assertThat(root.get("scenarios")).hasSize(2);
+        assertThat(root.get("scenarios").get(0).get("scenario").asText()).isEqualTo("many-channels");
+        assertThat(root.get("scenarios").get(1).get("rows")).hasSize(3);
+        assertThat(root.get("scenarios").get(1).get("rows").get(0).get("failed").isNull()).isTrue();
+    }
+
+    @Test
     void subjectsKeepLeanchanAsTheBaselineUnlessNoBaseline() {
         String[] common = {"--msg-sizes", "8", "--capacities", "16", "--ops", "20000", "--aged-messages", "1000",
                 "--aged-wait-ms", "1", "--format", "csv", "-q"};

@@ -5,17 +5,18 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.RejectedExecutionHandler;
 import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 
 /**
- * Netty 4.2's {@link SingleThreadIoEventLoop} with leanchan task queues: both the task queue and the tail-task
- * queue come from {@link #newTaskQueue(int)}, Netty's hook for them. Everything else (I/O through the
+ * Netty 4.2's {@link SingleThreadIoEventLoop} with leanchan task queues ({@link LeanchanTaskQueueFactory}): both the
+ * task queue and the tail-task queue come from {@link #newTaskQueue(int)}, Netty's hook for them. Everything else (I/O through the
  * {@link IoHandlerFactory}, scheduling, shutdown) is Netty's.
  */
 public class LeanchanIoEventLoop extends SingleThreadIoEventLoop {
     // Assigned by newTaskQueue, which Netty's constructors call: no initializer, or it would be reset after them.
-    private LeanchanTaskQueue taskQueue;
-    private LeanchanTaskQueue tailTaskQueue;
+    private BlockingQueue<Runnable> taskQueue;
+    private BlockingQueue<Runnable> tailTaskQueue;
 
     public LeanchanIoEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory ioHandlerFactory) {
         super(parent, executor, ioHandlerFactory);
@@ -28,7 +29,7 @@ public class LeanchanIoEventLoop extends SingleThreadIoEventLoop {
 
     @Override
     protected Queue<Runnable> newTaskQueue(int maxPendingTasks) {
-        LeanchanTaskQueue q = LeanchanTaskQueue.of(maxPendingTasks);
+        BlockingQueue<Runnable> q = LeanchanTaskQueueFactory.INSTANCE.newTaskQueue(maxPendingTasks);
         if (taskQueue == null) {
             taskQueue = q;
         } else if (tailTaskQueue == null) {
@@ -38,12 +39,12 @@ public class LeanchanIoEventLoop extends SingleThreadIoEventLoop {
     }
 
     /** The loop's task queue, for diagnostics and tests (its size is a snapshot; do not poll it). */
-    LeanchanTaskQueue taskQueue() {
+    BlockingQueue<Runnable> taskQueue() {
         return taskQueue;
     }
 
     /** The loop's tail-task queue ({@code executeAfterEventLoopIteration}), for diagnostics and tests. */
-    LeanchanTaskQueue tailTaskQueue() {
+    BlockingQueue<Runnable> tailTaskQueue() {
         return tailTaskQueue;
     }
 }

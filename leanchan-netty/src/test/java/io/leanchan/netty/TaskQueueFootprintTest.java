@@ -27,7 +27,8 @@ class TaskQueueFootprintTest {
         Map<String, Supplier<Queue<Runnable>>> m = new LinkedHashMap<>();
         m.put("netty default (" + PlatformDependent.<Runnable>newMpscQueue().getClass().getSimpleName() + ")",
                 PlatformDependent::newMpscQueue);
-        m.put("leanchan LeanchanTaskQueue", LeanchanTaskQueue::unbounded);
+        m.put("leanchan (Channel.unbounded().asBlockingQueue())",
+                () -> LeanchanTaskQueueFactory.INSTANCE.newTaskQueue(Integer.MAX_VALUE));
         return m;
     }
 
@@ -88,7 +89,7 @@ class TaskQueueFootprintTest {
             System.out.printf("[footprint] | %s | %.0f | %.2f | %.0f | %.2f |%n", s.getKey(), idle,
                     (holding - idle) / 10_000, drained, alloc);
         }
-        double[] lean = results.get("leanchan LeanchanTaskQueue");
+        double[] lean = results.get("leanchan (Channel.unbounded().asBlockingQueue())");
         assertThat(lean[0]).isLessThan(200);
         assertThat(lean[2]).isLessThan(200);
         assertThat(lean[3]).isLessThan(1.0);

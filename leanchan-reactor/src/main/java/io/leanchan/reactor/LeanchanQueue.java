@@ -2,8 +2,6 @@ package io.leanchan.reactor;
 
 import io.leanchan.Channel;
 import io.leanchan.ChannelClosedException;
-import io.leanchan.Receiver;
-import io.leanchan.Sender;
 import java.util.AbstractQueue;
 import java.util.Iterator;
 import java.util.Objects;
@@ -17,18 +15,18 @@ import java.util.function.Supplier;
  * An idle queue holds no storage for elements, whatever its capacity; storage grows with what it holds and is given
  * back when the consumer drains it.
  *
- * <h2>Single consumer</h2>
- * {@link #offer} is safe from any number of threads. The consumer operations, {@link #poll}, {@link #peek} and
- * {@link #clear}, are receives: one at a time, from any thread, as Reactor's drain loops do them (its
- * work-in-progress counter serialises them and gives the happens-before between drain threads). An overlapping
- * receive is detected by the channel and throws {@link IllegalStateException}; {@link #clear} alone tolerates one
- * (see there). {@link #size} and {@link #isEmpty} are snapshots that any thread may take; for the consumer they are
- * exact, so an {@code isEmpty()} that answered {@code false} to the consumer is followed by a {@code poll()} that
- * returns an element (which {@code Flux.toIterable} relies on).
+ * <p>Why not {@link Channel#asBlockingQueue()}: Reactor can clear a unicast sink's buffer from the emitting thread
+ * while a fused subscriber that is being cancelled still polls it, and the view's {@code clear()} would then throw the
+ * channel's overlapping-receive {@link IllegalStateException} into the emitter. This queue's {@link #clear} does not
+ * (see there), its {@link #offer} answers {@code false} on a closed channel instead of throwing, and it is 8 bytes
+ * smaller (one field). Everything else delegates to the channel.
  *
- * <p>{@link #peek} (which Reactor's operators do not call) is emulated: it takes the next element out of the
- * channel and holds it aside for the next {@code poll}. While an element is held aside, a bounded queue accepts one
- * element more than its capacity.
+ * <h2>Single consumer</h2>
+ * {@link #offer} is safe from any number of threads. {@link #poll}, {@link #peek} and {@link #clear} are receives:
+ * one at a time, from any thread, as Reactor's drain loops do them (its work-in-progress counter serialises them and
+ * gives the happens-before between drain threads). {@link #size} and {@link #isEmpty} are snapshots that any thread
+ * may take; after {@code isEmpty()} answered {@code false} the consumer's next {@code poll()} returns an element
+ * (which {@code Flux.toIterable} relies on).
  *
  * <h2>Not supported</h2>
  * {@link #iterator()} (and so {@code contains}, {@code remove(Object)}, {@code toArray}) throws
@@ -37,19 +35,13 @@ import java.util.function.Supplier;
  * @param <E> the element type; {@code null} is not an element
  */
 public final class LeanchanQueue<E> extends AbstractQueue<E> {
-    private final Sender<E> sender;
-    private final Receiver<E> receiver;
-    private final int capacity;
-    /** The element taken by peek, for the next poll; only the consumer writes it. */
-    private E held;
+    private final Channel<E> channel;
 
     private LeanchanQueue(Channel<E> channel) {
-        this.sender = channel.sender();
-        this.receiver = channel.receiver();
-        this.capacity = channel.capacity();
+        this.channel = channel;
     }
 
-    /** A queue without a capacity limit (the JVM's largest array still bounds it: about 2^31 elements). */
+    /** A queue without a capacity limit (the channel's largest ring still bounds it: 2^30 elements). */
     public static <E> LeanchanQueue<E> unbounded() {
         return new LeanchanQueue<>(Channel.unbounded());
     }
@@ -77,15 +69,15 @@ public final class LeanchanQueue<E> extends AbstractQueue<E> {
 
     /** The capacity given at creation, or {@link Integer#MAX_VALUE} if unbounded. */
     public int capacity() {
-        return capacity;
+        return channel.capacity();
     }
 
-    /** Adds the element if there is room; any thread. Never waits. */
+    /** Adds the element if there is room; any thread. Never waits. {@code false} if full or closed. */
     @Override
     public boolean offer(E e) {
         Objects.requireNonNull(e, "null is not an element");
         try {
-            return sender.trySend(e);
+            return channel.sender().trySend(e);
         } catch (ChannelClosedException closed) {
             return false;
         }
@@ -94,39 +86,25 @@ public final class LeanchanQueue<E> extends AbstractQueue<E> {
     /** Consumer only. */
     @Override
     public E poll() {
-        E e = held;
-        if (e != null) {
-            held = null;
-            return e;
-        }
-        return receiver.tryReceive();
+        return channel.receiver().tryReceive();
     }
 
-    /** Consumer only: takes the next element out of the channel and holds it aside (see the class comment). */
+    /** Consumer only: the next element without taking it. */
     @Override
     public E peek() {
-        E e = held;
-        if (e == null) {
-            e = receiver.tryReceive();
-            held = e;
-        }
-        return e;
+        return channel.receiver().peek();
     }
 
-    /** Any thread; a snapshot, exact for the consumer (see the class comment). Not a receive. */
+    /** Any thread; a snapshot. Not a receive. */
     @Override
     public boolean isEmpty() {
-        return held == null && receiver.size() == 0;
+        return channel.receiver().isEmpty();
     }
 
-    /**
-     * The number of elements, a snapshot: exact when called by the consumer; from another thread it may miss the
-     * look-ahead element while the consumer moves it.
-     */
+    /** Any thread; a snapshot. */
     @Override
     public int size() {
-        int n = receiver.size() + (held != null ? 1 : 0);
-        return n < 0 ? Integer.MAX_VALUE : n;
+        return channel.receiver().size();
     }
 
     /**
@@ -137,9 +115,8 @@ public final class LeanchanQueue<E> extends AbstractQueue<E> {
      */
     @Override
     public void clear() {
-        held = null;
         try {
-            while (receiver.tryReceive() != null) {
+            while (channel.receiver().tryReceive() != null) {
                 // discard
             }
         } catch (IllegalStateException overlapping) {
@@ -155,6 +132,7 @@ public final class LeanchanQueue<E> extends AbstractQueue<E> {
 
     @Override
     public String toString() {
+        int capacity = channel.capacity();
         return "LeanchanQueue[size=" + size() + ", capacity=" + (capacity == Integer.MAX_VALUE ? "unbounded" : capacity)
                 + "]";
     }

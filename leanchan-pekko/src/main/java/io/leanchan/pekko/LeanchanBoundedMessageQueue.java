@@ -41,15 +41,15 @@ public final class LeanchanBoundedMessageQueue extends LeanchanMessageQueueBase 
         try {
             long nanos = pushTimeOut.toNanos();
             if (nanos == 0L) {
-                if (!sender.trySend(handle)) {
+                if (!sender().trySend(handle)) {
                     toDeadLetters(receiver, handle);
                 }
             } else if (nanos > 0L) {
-                if (!sender.send(handle, nanos, TimeUnit.NANOSECONDS)) {
+                if (!sender().send(handle, nanos, TimeUnit.NANOSECONDS)) {
                     toDeadLetters(receiver, handle);
                 }
             } else {
-                sender.send(handle);
+                sender().send(handle);
             }
         } catch (ChannelClosedException closed) {
             toDeadLetters(receiver, handle);

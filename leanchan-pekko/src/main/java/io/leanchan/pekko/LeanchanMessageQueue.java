@@ -19,7 +19,7 @@ public final class LeanchanMessageQueue extends LeanchanMessageQueueBase impleme
     @Override
     public void enqueue(ActorRef receiver, Envelope handle) {
         try {
-            if (!sender.trySend(handle)) {
+            if (!sender().trySend(handle)) {
                 // Only when the JVM's largest array is full (about 2^31 messages): wait, as the channel would.
                 sendWaiting(handle);
             }
@@ -30,7 +30,7 @@ public final class LeanchanMessageQueue extends LeanchanMessageQueueBase impleme
 
     private void sendWaiting(Envelope handle) {
         try {
-            sender.send(handle);
+            sender().send(handle);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the mailbox was at the JVM's array limit", e);

@@ -26,38 +26,46 @@ import org.apache.pekko.dispatch.MessageQueue;
  * too.
  */
 abstract class LeanchanMessageQueueBase implements MessageQueue {
-    final Sender<Envelope> sender;
-    final Receiver<Envelope> receiver;
+    // One field: a leanchan channel is its own sender and receiver (sender() and receiver() return it), so the
+    // queue object is 16 bytes. MailboxFootprintTest checks that taking the handles per call allocates nothing.
+    private final Channel<Envelope> channel;
 
     LeanchanMessageQueueBase(Channel<Envelope> channel) {
-        this.sender = channel.sender();
-        this.receiver = channel.receiver();
+        this.channel = channel;
+    }
+
+    final Sender<Envelope> sender() {
+        return channel.sender();
+    }
+
+    final Receiver<Envelope> receiver() {
+        return channel.receiver();
     }
 
     @Override
     public final Envelope dequeue() {
-        return receiver.tryReceive();
+        return receiver().tryReceive();
     }
 
     /** An exact snapshot from any thread (Pekko calls it from threads other than the consumer's). */
     @Override
     public final int numberOfMessages() {
-        return receiver.size();
+        return receiver().size();
     }
 
     /** Safe from any thread: Pekko asks it when deciding whether to schedule the mailbox. */
     @Override
     public final boolean hasMessages() {
-        return receiver.size() > 0;
+        return receiver().size() > 0;
     }
 
     @Override
     public final void cleanUp(ActorRef owner, MessageQueue deadLetters) {
-        sender.close(); // from now on sends fail fast, and enqueue() routes them to dead letters
+        sender().close(); // from now on sends fail fast, and enqueue() routes them to dead letters
         // isDrained: closed and every message sent before the close received (a send that had won its place but
         // not yet written its slot when close() ran is waited for, not dropped).
-        while (!receiver.isDrained()) {
-            Envelope e = receiver.tryReceive();
+        while (!receiver().isDrained()) {
+            Envelope e = receiver().tryReceive();
             if (e != null) {
                 deadLetters.enqueue(owner, e);
             } else {

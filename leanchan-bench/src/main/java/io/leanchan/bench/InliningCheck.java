@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * into a big method} (the callee's compiled code is over {@code InlineSmallCode}) and none inlines it: the
  * fast path pays a real call there;</li>
  * <li>{@code NOT INLINED (too big, not hot)}: {@code too big} (a site C2 did not find hot, over
- * {@code MaxInlineSize}): usually a slow path;</li>
+ * {@code MaxInlineSize}) or {@code already compiled into a medium method}: usually a slow path;</li>
  * <li>{@code MIXED}: some sites inline it, some do not (the detail says which reasons);</li>
  * <li>{@code COLD}: not inlined only because the site (almost) never ran ({@code never executed}, {@code call
  * site not reached}, {@code low call site frequency}): a slow path, not the fast path.</li>
@@ -163,7 +163,8 @@ public final class InliningCheck {
             reasons.merge(reason, 1, Integer::sum);
             if (reason.startsWith("inline") || reason.equals("accessor") || reason.startsWith("intrinsic")) {
                 inlined++;
-            } else if (reason.contains("too big") || reason.contains("big method") || reason.contains("too large")) {
+            } else if (reason.contains("too big") || reason.contains("big method") || reason.contains("medium method")
+                    || reason.contains("too large")) {
                 tooBig++;
                 if (reason.contains("hot") || reason.contains("big method")) {
                     hotTooBig++;

@@ -271,7 +271,7 @@ public final class ScaleHarness {
             limitS = Long.parseLong(a[3]);
             // The same warm-up whatever K, so that the drain times of two sizes compare.
             for (int w = 0; w < 3; w++) {
-                async(1000, Long.MAX_VALUE, r);
+                async(5000, Long.MAX_VALUE, r);
             }
             System.gc();
             r.clear();

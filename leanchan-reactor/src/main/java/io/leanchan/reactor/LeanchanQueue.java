@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * back when the consumer drains it.
  *
  * <p>Why not {@link Channel#asBlockingQueue()}: Reactor can clear a unicast sink's buffer from the emitting thread
- * while a fused subscriber that is being cancelled still polls it, and the view's {@code clear()} would then throw the
- * channel's overlapping-receive {@link IllegalStateException} into the emitter. This queue's {@link #clear} does not
+ * while a fused subscriber that is being cancelled still polls it; the channel reports such an overlap with an
+ * {@link IllegalStateException} (at that receive or the displaced thread's next one), which the view's
+ * {@code clear()} would throw into the emitter. This queue's {@link #clear} does not
  * (see there), its {@link #offer} answers {@code false} on a closed channel instead of throwing, and it is 8 bytes
  * smaller (one field). Everything else delegates to the channel.
  *

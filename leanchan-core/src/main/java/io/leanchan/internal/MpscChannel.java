@@ -1060,6 +1060,44 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             fulfil(f);
         } else if (w instanceof Thread) {
             LockSupport.unpark((Thread) w);
+        } else if (w instanceof Waker) {
+            ((Waker) w).wake();
+        }
+    }
+
+    // =====================================================================================================
+    // Waiting on several channels (io.leanchan.Select)
+
+    /**
+     * Registers {@code waiter} (the selecting Thread, or a {@link Waker}) as this channel's waiting receive,
+     * as a parked {@code receive()} registers itself: rx = waiter, then RWAIT with a CAS that expects the
+     * channel to be empty, so the next send wakes it. The caller must own the receive side (it has just
+     * received or polled on this thread).
+     *
+     * @return false (and nothing registered) if the channel is not empty, is closed, or is changing its storage:
+     *     the caller looks at it again instead of waiting
+     * @throws IllegalStateException if another receive is waiting on this channel
+     */
+    public boolean armWaiter(Object waiter) {
+        if (!RX.compareAndSet(this, null, waiter)) {
+            throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
+        }
+        long v = (long) P.getVolatile(this);
+        if ((v & (PLOCK | CLOSED)) == 0 && (v >>> PSHIFT) == c && P.compareAndSet(this, v, v | RWAIT)) {
+            if (!(waiter instanceof Thread)) {
+                OWNER.setVolatile(this, 0); // a pending async waiter holds the receive side: no fast path for anyone
+            }
+            return true;
+        }
+        RX.compareAndSet(this, waiter, null);
+        return false;
+    }
+
+    /** Undoes {@link #armWaiter}: RWAIT cleared first (while rx still names the waiter), then rx. */
+    public void disarmWaiter(Object waiter) {
+        if (RX.getVolatile(this) == waiter) {
+            clearRwait();
+            RX.compareAndSet(this, waiter, null);
         }
     }
 

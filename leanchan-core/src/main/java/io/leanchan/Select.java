@@ -1,0 +1,478 @@
+package io.leanchan;
+
+import io.leanchan.internal.MpscChannel;
+import io.leanchan.internal.Waker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Waits on several channels at once and receives one message from exactly one of them.
+ *
+ * <pre>{@code
+ * Select<Event> sel = new Select<Event>()
+ *         .onReceive(data, Event::data)                         // skipped once closed and drained
+ *         .onReceiveOrClosed(control, Event::control, () -> Event.STOP);
+ * for (;;) {
+ *     Event e = sel.select();                                   // parks; cheap on virtual threads
+ *     ...
+ * }
+ * Event e = sel.select(10, TimeUnit.MILLISECONDS, () -> Event.TICK);   // with a timeout
+ * Event e = sel.selectNow(() -> Event.IDLE);                           // a default clause: never waits
+ * sel.selectAsync().thenAccept(this::handle);                          // async; cancelling consumes nothing
+ * }</pre>
+ *
+ * <p><b>Exactly once.</b> A select consumes at most one message, from exactly one channel; the other clauses
+ * consume nothing, under every race with senders, closes, timeouts, interrupts and cancellation. This holds by
+ * construction: the selecting side is the one receiver of every channel it selects on, it only ever takes a
+ * message with {@code tryReceive()} on one channel at a time, and waiting registers it on each channel without
+ * taking anything. The receivers must be leanchan channels' receivers; a select is a receive on each of them
+ * (one receive at a time per channel, as for {@link Receiver}), so nothing else may receive from them while it
+ * runs.
+ *
+ * <p><b>Fairness.</b> Each select starts looking at the clause after the one the previous select of this
+ * object started with (a rotating start, as crossbeam's and Go's random start serve the same end): with k
+ * ready channels, none waits more than k - 1 selects.
+ *
+ * <p><b>End of stream.</b> A channel that is closed and drained either selects as closed
+ * ({@link #onReceiveOrClosed}: its {@code onClosed} supplies the result) or is skipped ({@link #onReceive}).
+ * When every channel of the select has ended and no clause selects as closed, the select throws
+ * {@link ChannelClosedException} (its futures complete exceptionally with it).
+ *
+ * <p><b>Memory.</b> A {@code Select} object is built once and reused: a blocking, timed or non-blocking select
+ * allocates nothing. {@link #selectAsync()} allocates its future (one object, 40 bytes with compressed oops)
+ * when it has to wait. A channel nobody selects on costs nothing more: a waiting select registers itself in
+ * the same field a waiting {@code receive()} uses.
+ *
+ * <p><b>Memory consistency effects:</b> as for {@link Receiver}: actions prior to sending a message
+ * happen-before the selected clause's function runs on it.
+ *
+ * <p>Not thread-safe: one thread selects at a time (the clauses' functions of an async select run in the thread
+ * that completes it, usually a sender's).
+ *
+ * <h2>How a waiting select registers (implementation notes)</h2>
+ * <pre>
+ * A blocking select loops: try each clause once, from the rotating start, with tryReceive (a message: done; a
+ * closed and drained channel: selected as closed, or counted as ended). Nothing found: register on every open
+ * channel exactly as a parked receive() does (the channel's receive-state field rx := this thread, then RWAIT
+ * set by a CAS that expects the channel to be empty); if a channel is not empty by then, stop registering and
+ * loop. Park. A sender whose claim CAS clears RWAIT on any of the channels unparks the thread after
+ * publishing; the thread unregisters from every channel (RWAIT cleared, then rx) and loops. The wake-up
+ * handshake is a CAS on each channel's producer word on both sides, so no send is missed; and since only the
+ * selecting thread ever takes messages, no message is taken twice or by a losing clause.
+ * An async select registers its future instead (a Waker). The future's state goes PENDING to CLAIMED (by the
+ * sender that wakes it, or by the registering call) and the claimer unregisters from every channel before it
+ * tries the clauses; so at most one thread takes, and only for this future. Registering happens while CLAIMED;
+ * a wake that finds CLAIMED does nothing, so after registering (PENDING again) the claimer looks at the
+ * channels once more. The result is computed (the clause's function runs) only after the state is DONE and
+ * every registration is gone: a dependent action may select, receive, cancel or close anything.
+ * </pre>
+ *
+ * @param <R> the type of the select's result
+ */
+public final class Select<R> {
+    private static final int NONE = -1;
+    private static final int ENDED = -2;
+
+    private Clause<?, R>[] clauses = newClauses(4);
+    private int n;
+    private int rotation;
+    /** The message of the last hit (blocking selects are single-threaded; futures keep their own). */
+    private Object hit;
+    /** The channels a blocking select registered on (reused). */
+    private MpscChannel<?>[] armed = new MpscChannel<?>[4];
+
+    /** A select with no clauses yet. */
+    public Select() {
+    }
+
+    private static final class Clause<T, R> {
+        final Receiver<T> rx;
+        final MpscChannel<T> ch;
+        final Function<? super T, ? extends R> onMessage;
+        final Supplier<? extends R> onClosed;
+        /** True if an earlier clause names the same channel: it registers only once. */
+        final boolean duplicate;
+
+        Clause(Receiver<T> rx, MpscChannel<T> ch, Function<? super T, ? extends R> onMessage,
+                Supplier<? extends R> onClosed, boolean duplicate) {
+            this.rx = rx;
+            this.ch = ch;
+            this.onMessage = onMessage;
+            this.onClosed = onClosed;
+            this.duplicate = duplicate;
+        }
+
+        @SuppressWarnings("unchecked")
+        R apply(Object m) {
+            return m == null ? onClosed.get() : onMessage.apply((T) m);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> Clause<?, R>[] newClauses(int size) {
+        return (Clause<?, R>[]) new Clause<?, ?>[size];
+    }
+
+    /**
+     * Adds a clause that receives from {@code rx} and maps the message with {@code onMessage}; once that channel
+     * is closed and drained the clause is skipped.
+     *
+     * @throws IllegalArgumentException if {@code rx} is not the receiver of a leanchan channel
+     */
+    public <T> Select<R> onReceive(Receiver<T> rx, Function<? super T, ? extends R> onMessage) {
+        return add(rx, Objects.requireNonNull(onMessage, "onMessage"), null);
+    }
+
+    /**
+     * Adds a clause that receives from {@code rx}, mapping the message with {@code onMessage}, and that selects
+     * {@code onClosed}'s result once that channel is closed and drained.
+     *
+     * @throws IllegalArgumentException if {@code rx} is not the receiver of a leanchan channel
+     */
+    public <T> Select<R> onReceiveOrClosed(Receiver<T> rx, Function<? super T, ? extends R> onMessage,
+            Supplier<? extends R> onClosed) {
+        return add(rx, Objects.requireNonNull(onMessage, "onMessage"), Objects.requireNonNull(onClosed, "onClosed"));
+    }
+
+    private <T> Select<R> add(Receiver<T> rx, Function<? super T, ? extends R> onMessage, Supplier<? extends R> onClosed) {
+        Objects.requireNonNull(rx, "rx");
+        if (!(rx instanceof MpscChannel)) {
+            throw new IllegalArgumentException("a select needs receivers of leanchan channels, not " + rx.getClass().getName());
+        }
+        MpscChannel<T> ch = (MpscChannel<T>) rx;
+        boolean dup = false;
+        for (int i = 0; i < n; i++) {
+            dup |= clauses[i].ch == ch;
+        }
+        if (n == clauses.length) {
+            clauses = Arrays.copyOf(clauses, n * 2);
+            armed = Arrays.copyOf(armed, n * 2);
+        }
+        clauses[n++] = new Clause<>(rx, ch, onMessage, onClosed, dup);
+        return this;
+    }
+
+    /** The number of clauses. */
+    public int size() {
+        return n;
+    }
+
+    /**
+     * Tries every clause once, from the rotating start. Returns the index of the clause that was selected (its
+     * message, or null for "closed", in {@code out[0]}), {@link #NONE}, or {@link #ENDED}.
+     */
+    private static <R> int attempt(Clause<?, R>[] cs, int n, int start, Object[] out) {
+        int ended = 0;
+        for (int k = 0; k < n; k++) {
+            int i = start + k < n ? start + k : start + k - n;
+            Clause<?, R> c = cs[i];
+            Object m = c.rx.tryReceive();
+            if (m != null) {
+                out[0] = m;
+                return i;
+            }
+            if (c.rx.isDrained()) {
+                if (c.onClosed != null) {
+                    out[0] = null;
+                    return i;
+                }
+                ended++;
+            }
+        }
+        return ended == n ? ENDED : NONE;
+    }
+
+    private int nextStart() {
+        int s = rotation;
+        rotation = s + 1 < n ? s + 1 : 0;
+        return s;
+    }
+
+    private final Object[] out = new Object[1];
+
+    private static ChannelClosedException allEnded() {
+        return new ChannelClosedException("every channel of the select is closed and drained (end of stream)", null);
+    }
+
+    private void requireClauses() {
+        if (n == 0) {
+            throw new IllegalStateException("a select needs at least one clause");
+        }
+    }
+
+    /**
+     * Selects without waiting: the first clause (from the rotating start) that has a message or selects as
+     * closed, else {@code otherwise}'s result (Go's {@code default} clause).
+     *
+     * @throws ChannelClosedException if every channel has ended and no clause selects as closed
+     */
+    public R selectNow(Supplier<? extends R> otherwise) {
+        Objects.requireNonNull(otherwise, "otherwise");
+        requireClauses();
+        int i = attempt(clauses, n, nextStart(), out);
+        if (i == ENDED) {
+            throw allEnded();
+        }
+        if (i == NONE) {
+            return otherwise.get();
+        }
+        Object m = out[0];
+        out[0] = null;
+        return clauses[i].apply(m);
+    }
+
+    /**
+     * Selects, waiting (parked) until a clause can be selected.
+     *
+     * @throws ChannelClosedException if every channel has ended and no clause selects as closed
+     * @throws InterruptedException if interrupted while waiting; nothing was consumed
+     */
+    public R select() throws InterruptedException {
+        return await(-1L, null);
+    }
+
+    /**
+     * Selects, waiting at most {@code timeout}; then returns {@code onTimeout}'s result (nothing consumed).
+     *
+     * @throws ChannelClosedException if every channel has ended and no clause selects as closed
+     * @throws InterruptedException if interrupted while waiting; nothing was consumed
+     */
+    public R select(long timeout, TimeUnit unit, Supplier<? extends R> onTimeout) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(onTimeout, "onTimeout");
+        return await(Math.max(0L, unit.toNanos(timeout)), onTimeout);
+    }
+
+    private R await(long nanos, Supplier<? extends R> onTimeout) throws InterruptedException {
+        requireClauses();
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        Thread me = Thread.currentThread();
+        for (;;) {
+            int i = attempt(clauses, n, nextStart(), out);
+            if (i >= 0) {
+                Object m = out[0];
+                out[0] = null;
+                return clauses[i].apply(m);
+            }
+            if (i == ENDED) {
+                throw allEnded();
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long wait = -1L;
+            if (nanos >= 0) {
+                wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return onTimeout.get();
+                }
+            }
+            int a = 0;
+            boolean ready = false;
+            try {
+                for (int k = 0; k < n && !ready; k++) {
+                    Clause<?, R> c = clauses[k];
+                    if (c.duplicate || c.rx.isDrained()) {
+                        continue;
+                    }
+                    if (c.ch.armWaiter(me)) {
+                        armed[a++] = c.ch;
+                    } else {
+                        ready = true;
+                    }
+                }
+                if (!ready) {
+                    if (wait < 0) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                }
+            } finally {
+                for (int k = 0; k < a; k++) {
+                    armed[k].disarmWaiter(me);
+                    armed[k] = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Selects asynchronously. The future completes with the selected clause's result (computed in the thread
+     * that completes it, usually the sender's), or exceptionally with {@link ChannelClosedException} when every
+     * channel has ended. Cancelling it before it completes consumes nothing. While it is pending, nothing else
+     * may receive from its channels (their receives report it as a waiting receive), and this object must not
+     * select again.
+     */
+    public CompletableFuture<R> selectAsync() {
+        requireClauses();
+        int i = attempt(clauses, n, nextStart(), out);
+        if (i == ENDED) {
+            return CompletableFuture.failedFuture(allEnded());
+        }
+        if (i >= 0) {
+            Object m = out[0];
+            out[0] = null;
+            try {
+                return CompletableFuture.completedFuture(clauses[i].apply(m));
+            } catch (Throwable t) {
+                return CompletableFuture.failedFuture(t);
+            }
+        }
+        Pending<R> f = new Pending<>(this);
+        f.register();
+        return f;
+    }
+
+    /** A pending async select: registered as a {@link Waker} on each of its channels. */
+    private static final class Pending<R> extends CompletableFuture<R> implements Waker {
+        private static final int PENDING = 0;
+        private static final int CLAIMED = 1;
+        private static final int DONE = 2;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Pending.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Select<R> sel;
+        private volatile int state = CLAIMED; // the creating call registers while holding it
+
+        Pending(Select<R> sel) {
+            this.sel = sel;
+        }
+
+        /** While CLAIMED: register on every open channel; then PENDING, and look once more (a missed wake). */
+        void register() {
+            for (;;) {
+                boolean ready = false;
+                for (int k = 0; k < sel.n && !ready; k++) {
+                    Clause<?, R> c = sel.clauses[k];
+                    if (!c.duplicate && !c.rx.isDrained() && !c.ch.armWaiter(this)) {
+                        ready = true;
+                    }
+                }
+                if (ready) {
+                    unregister();
+                    if (tryTake()) {
+                        return;
+                    }
+                    continue; // nothing after all (a racing close ended a channel): register again
+                }
+                state = PENDING;
+                if (!anyReady() || !STATE.compareAndSet(this, PENDING, CLAIMED)) {
+                    return; // a send will wake us (or already has, and claimed)
+                }
+                unregister();
+                if (tryTake()) {
+                    return;
+                }
+            }
+        }
+
+        private boolean anyReady() {
+            for (int k = 0; k < sel.n; k++) {
+                Clause<?, R> c = sel.clauses[k];
+                if (c.rx.size() > 0 || c.rx.isDrained()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void unregister() {
+            for (int k = 0; k < sel.n; k++) {
+                sel.clauses[k].ch.disarmWaiter(this);
+            }
+        }
+
+        /** While CLAIMED and unregistered: try the clauses; on a hit settle, then compute and complete. */
+        private boolean tryTake() {
+            Object[] box = new Object[1];
+            int i = attempt(sel.clauses, sel.n, sel.nextStart(), box);
+            if (i == NONE) {
+                return false; // the caller registers again
+            }
+            state = DONE;
+            if (i == ENDED) {
+                super.completeExceptionally(allEnded());
+                return true;
+            }
+            R r;
+            try {
+                r = sel.clauses[i].apply(box[0]);
+            } catch (Throwable t) {
+                super.completeExceptionally(t);
+                return true;
+            }
+            super.complete(r);
+            return true;
+        }
+
+        @Override
+        public void wake() {
+            if (STATE.compareAndSet(this, PENDING, CLAIMED)) {
+                unregister();
+                if (!tryTake()) {
+                    register();
+                }
+            }
+        }
+
+        private boolean withdraw() {
+            for (;;) {
+                int s = state;
+                if (s == PENDING) {
+                    if (STATE.compareAndSet(this, PENDING, DONE)) {
+                        unregister();
+                        return true;
+                    }
+                } else if (s == CLAIMED) {
+                    Thread.onSpinWait(); // a take in another thread, no user code inside: bounded
+                } else {
+                    while (!isDone()) {
+                        Thread.onSpinWait();
+                    }
+                    return false;
+                }
+            }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return withdraw() ? super.cancel(mayInterruptIfRunning) : isCancelled();
+        }
+
+        @Override
+        public boolean complete(R value) {
+            return withdraw() && super.complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            return withdraw() && super.completeExceptionally(ex);
+        }
+
+        @Override
+        public void obtrudeValue(R value) {
+            throw new UnsupportedOperationException("a select future cannot be overwritten");
+        }
+
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("a select future cannot be overwritten");
+        }
+    }
+}

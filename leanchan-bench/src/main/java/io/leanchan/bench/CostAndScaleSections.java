@@ -253,8 +253,9 @@ final class CostAndScaleSections {
                 outs.merge(k, 1, Integer::sum);
                 if (m.get("received") instanceof Number got && m.get("expected") instanceof Number all
                         && m.get("receivedLastSecond") instanceof Number last) {
-                    progress.putIfAbsent(k, String.format(Locale.ROOT, "%s: %,d of %,d received, %,d in the last second",
-                            last.longValue() == 0 ? "stuck" : "slow", got.longValue(), all.longValue(),
+                    String phase = "warm-up".equals(m.get("phase")) ? " in a warm-up run" : "";
+                    progress.putIfAbsent(k, String.format(Locale.ROOT, "%s%s: %,d of %,d received, %,d in the last second",
+                            last.longValue() == 0 ? "stuck" : "slow", phase, got.longValue(), all.longValue(),
                             last.longValue()));
                 }
             } else {

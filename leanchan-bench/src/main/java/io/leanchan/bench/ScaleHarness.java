@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Each child JVM warms up on the same case at a fixed small size (three runs) before the measured run; the cases
  * alternate subjects within a repetition; the report gives medians over the repetitions. A child whose
- * measured run passes the limit halts itself (a watchdog thread); a case that passed the limit is not tried
+ * measured run (or any of its warm-up runs) passes the limit halts itself (a watchdog thread, which first prints
+ * how far the receiver got and where the threads are); a case that passed the limit is not tried
  * again at that size in the later repetitions.
  *
  * <pre>
@@ -219,7 +220,7 @@ public final class ScaleHarness {
             }
         });
         // The child halts itself at the limit; this outer bound covers its start-up and warm-up too.
-        boolean done = p.waitFor(limitS + 30, TimeUnit.SECONDS);
+        boolean done = p.waitFor(4 * limitS + 30, TimeUnit.SECONDS);
         if (!done) {
             p.destroyForcibly();
             p.waitFor();
@@ -261,21 +262,21 @@ public final class ScaleHarness {
             // The same warm-up whatever N (so that sizes compare): 1,000 senders (100 platform), or N if smaller.
             int warm = Math.min(n, virtual ? 1000 : 100);
             for (int w = 0; w < 3; w++) {
-                senders(kind, cap, virtual, warm, Long.MAX_VALUE);
+                senders(kind, cap, virtual, warm, limitS, "warm-up");
             }
             System.gc();
-            r.put("seconds", senders(kind, cap, virtual, n, limitS));
+            r.put("seconds", senders(kind, cap, virtual, n, limitS, "measured"));
             r.put("messages", (double) n * PER_SENDER);
         } else {
             int k = Integer.parseInt(a[2]);
             limitS = Long.parseLong(a[3]);
             // The same warm-up whatever K, so that the drain times of two sizes compare.
             for (int w = 0; w < 3; w++) {
-                async(5000, Long.MAX_VALUE, r);
+                async(5000, limitS, "warm-up", r);
             }
             System.gc();
             r.clear();
-            async(k, limitS, r);
+            async(k, limitS, "measured", r);
         }
         System.out.println(RESULT + Json.write(r));
         System.out.flush();
@@ -283,7 +284,7 @@ public final class ScaleHarness {
     }
 
     /** Halts the JVM if the measured part runs past the limit: the parent then reports "&gt; limit". */
-    static Thread watchdog(long limitS, long expected, Thread receiver, Thread[] senders) {
+    static Thread watchdog(long limitS, String phase, long expected, Thread receiver, Thread[] senders) {
         if (limitS == Long.MAX_VALUE) {
             return null;
         }
@@ -299,10 +300,11 @@ public final class ScaleHarness {
             // Slow or stuck? What the receiver got, whether it still moves, and where the threads are.
             long got = received;
             Map<String, Object> t = new LinkedHashMap<>();
+            t.put("phase", phase);
             t.put("received", got);
             t.put("expected", expected);
             t.put("receivedLastSecond", got - before);
-            System.err.println("leanchan-bench: scale run passed its limit of " + limitS + " s (received " + got
+            System.err.println("leanchan-bench: scale run (" + phase + ") passed its limit of " + limitS + " s (received " + got
                     + " of " + expected + ", " + (got - before) + " in the last second); halting. Receiver:");
             for (StackTraceElement e : receiver.getStackTrace()) {
                 System.err.println("    at " + e);
@@ -332,7 +334,8 @@ public final class ScaleHarness {
     }
 
     /** N senders x {@value #PER_SENDER} blocking sends, one blocking receiver; seconds from the gate opening to the last take. */
-    static double senders(Kind kind, int cap, boolean virtual, int n, long limitS) throws InterruptedException {
+    static double senders(Kind kind, int cap, boolean virtual, int n, long limitS, String phase)
+            throws InterruptedException {
         BlockingPipe p = kind.create(cap);
         CountDownLatch ready = new CountDownLatch(n);
         CountDownLatch gate = new CountDownLatch(1);
@@ -354,7 +357,7 @@ public final class ScaleHarness {
         ready.await();
         long total = (long) n * PER_SENDER;
         received = 0;
-        Thread w = watchdog(limitS, total, Thread.currentThread(), ts);
+        Thread w = watchdog(limitS, phase, total, Thread.currentThread(), ts);
         long t0 = System.nanoTime();
         gate.countDown();
         for (long i = 0; i < total; i++) {
@@ -374,7 +377,7 @@ public final class ScaleHarness {
     }
 
     /** K pending sendAsync on a full bounded(1); the receiver drains them; records enqueue and drain seconds. */
-    static void async(int k, long limitS, Map<String, Object> r) throws Exception {
+    static void async(int k, long limitS, String phase, Map<String, Object> r) throws Exception {
         Channel<Object> ch = Channel.bounded(1);
         Sender<Object> tx = ch.sender();
         Receiver<Object> rx = ch.receiver();
@@ -382,7 +385,7 @@ public final class ScaleHarness {
             throw new IllegalStateException("bounded(1) refused its first message");
         }
         received = 0;
-        Thread w = watchdog(limitS, k + 1, Thread.currentThread(), null);
+        Thread w = watchdog(limitS, phase, k + 1, Thread.currentThread(), null);
         @SuppressWarnings("unchecked")
         CompletableFuture<Void>[] fs = new CompletableFuture[k];
         long t0 = System.nanoTime();

@@ -17,9 +17,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -62,11 +64,24 @@ public final class Suite {
     }
 
     /** What to run; {@code git} and {@code command} only label the report. */
-    record Config(boolean smoke, Path results, String git, String command) {
+    record Config(boolean smoke, Path results, String git, String command, Set<String> only) {
         Config(boolean smoke, Path results) {
             this(smoke, results, "unknown", "java -cp benchmarks.jar io.leanchan.bench.Suite");
         }
+
+        Config(boolean smoke, Path results, String git, String command) {
+            this(smoke, results, git, command, Set.of());
+        }
+
+        /** Whether this part of the suite runs ({@code --only}: the parts named; otherwise every part). */
+        boolean runs(String part) {
+            return only.isEmpty() || only.contains(part);
+        }
     }
+
+    /** The parts of the suite, as {@code --only} names them. */
+    static final List<String> PARTS = List.of("throughput", "burst", "pingpong", "vpingpong", "async", "latency",
+            "ring", "cost", "inflight", "scale", "waiters", "inlining");
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
@@ -75,6 +90,7 @@ public final class Suite {
         Path findings = null;
         String git = "unknown";
         String command = "java -cp benchmarks.jar io.leanchan.bench.Suite";
+        Set<String> only = Set.of();
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
                 case "--smoke" -> smoke = true;
@@ -83,14 +99,19 @@ public final class Suite {
                 case "--findings" -> findings = Path.of(args[++k]);
                 case "--git" -> git = args[++k];
                 case "--command" -> command = args[++k];
+                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++k].split(",")));
                 default -> {
-                    System.err.println("usage: Suite [--smoke] [--results DIR] [--doc FILE.md] [--findings FILE.md] "
-                            + "[--git REV] [--command TEXT]");
+                    System.err.println("usage: Suite [--smoke] [--only PART,...] [--results DIR] [--doc FILE.md] "
+                            + "[--findings FILE.md] [--git REV] [--command TEXT]; parts: " + String.join(",", PARTS));
                     System.exit(2);
                 }
             }
         }
-        run(new Config(smoke, results, git, command));
+        if (!PARTS.containsAll(only)) {
+            System.err.println("Suite: unknown part in --only " + only + "; parts: " + String.join(",", PARTS));
+            System.exit(2);
+        }
+        run(new Config(smoke, results, git, command, only));
         if (doc != null) {
             Report.write(results, doc, findings);
             System.out.println("leanchan-bench: wrote " + doc);
@@ -113,38 +134,86 @@ public final class Suite {
         if (cfg.smoke()) {
             // Every adapter that needs something special in a forked JVM (Agrona's add-exports, kotlinx's
             // method handles) once, every other benchmark method once with one leanchan subject.
-            jmh(cfg, "\\.ThroughputBench\\.p1$", THROUGHPUT, "LEANCHAN_1024,MPSC_ARRAY_1024,AGRONA_M2O_1024,KOTLINX_1024");
-            jmh(cfg, "\\.ThroughputBench\\.p2$", THROUGHPUT, "LEANCHAN_1024");
-            jmh(cfg, "\\.BurstBench\\.b[12]$", BURST, "LEANCHAN_1024");
-            jmh(cfg, "\\.PingPongBench\\.", PINGPONG, "LEANCHAN_1024,ABQ_1024");
-            jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, "LEANCHAN_1024");
-            jmh(cfg, "\\.AsyncBench\\.", ASYNC, "LEANCHAN_1024,KOTLINX_1024,LBQ_HANDOFF");
-            harness(cfg, List.of(BlockingSubject.LEANCHAN_1024), 100, 300);
-            ringProbe(cfg, List.of("1024"), 1);
-            jmh(cfg, "\\.CostBench\\.pair$", COST, "LEANCHAN_16,MPSC_ARRAY_1024,MPSC_UNPADDED_1024");
-            jmh(cfg, "\\.CostBench\\.(batch64|emptyPoll)$", COST, "LEANCHAN_16");
-            jmh(cfg, "\\.InFlightBench\\.", INFLIGHT, "LEANCHAN_1024");
-            scale(cfg);
-            waiters(cfg);
-            inlining(cfg);
+            if (cfg.runs("throughput")) {
+                jmh(cfg, "\\.ThroughputBench\\.p1$", THROUGHPUT, "LEANCHAN_1024,MPSC_ARRAY_1024,AGRONA_M2O_1024,KOTLINX_1024");
+                jmh(cfg, "\\.ThroughputBench\\.p2$", THROUGHPUT, "LEANCHAN_1024");
+            }
+            if (cfg.runs("burst")) {
+                jmh(cfg, "\\.BurstBench\\.b[12]$", BURST, "LEANCHAN_1024");
+            }
+            if (cfg.runs("pingpong")) {
+                jmh(cfg, "\\.PingPongBench\\.", PINGPONG, "LEANCHAN_1024,ABQ_1024");
+            }
+            if (cfg.runs("vpingpong")) {
+                jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, "LEANCHAN_1024");
+            }
+            if (cfg.runs("async")) {
+                jmh(cfg, "\\.AsyncBench\\.", ASYNC, "LEANCHAN_1024,KOTLINX_1024,LBQ_HANDOFF");
+            }
+            if (cfg.runs("latency")) {
+                harness(cfg, List.of(BlockingSubject.LEANCHAN_1024), 100, 300);
+            }
+            if (cfg.runs("ring")) {
+                ringProbe(cfg, List.of("1024"), 1);
+            }
+            if (cfg.runs("cost")) {
+                jmh(cfg, "\\.CostBench\\.pair$", COST, "LEANCHAN_16,MPSC_ARRAY_1024,MPSC_UNPADDED_1024");
+                jmh(cfg, "\\.CostBench\\.(batch64|emptyPoll)$", COST, "LEANCHAN_16");
+            }
+            if (cfg.runs("inflight")) {
+                jmh(cfg, "\\.InFlightBench\\.", INFLIGHT, "LEANCHAN_1024");
+            }
+            if (cfg.runs("scale")) {
+                scale(cfg);
+            }
+            if (cfg.runs("waiters")) {
+                waiters(cfg);
+            }
+            if (cfg.runs("inlining")) {
+                inlining(cfg);
+            }
         } else {
-            jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
-            jmh(cfg, "\\.BurstBench\\.", BURST, all);
-            jmh(cfg, "\\.PingPongBench\\.", PINGPONG, blocking);
-            jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, blocking);
-            jmh(cfg, "\\.AsyncBench\\.", ASYNC, async);
-            harness(cfg, List.of(BlockingSubject.values()), 2000, 3000);
-            ringProbe(cfg, List.of("16", "1024", "unbounded"), 3);
-            jmh(cfg, "\\.CostBench\\.", COST, CostBench.SUBJECTS);
-            jmh(cfg, "\\.InFlightBench\\.", INFLIGHT, CostBench.SUBJECTS);
-            scale(cfg);
-            waiters(cfg);
-            inlining(cfg);
+            if (cfg.runs("throughput")) {
+                jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
+            }
+            if (cfg.runs("burst")) {
+                jmh(cfg, "\\.BurstBench\\.", BURST, all);
+            }
+            if (cfg.runs("pingpong")) {
+                jmh(cfg, "\\.PingPongBench\\.", PINGPONG, blocking);
+            }
+            if (cfg.runs("vpingpong")) {
+                jmh(cfg, "\\.VirtualPingPongBench\\.", VPINGPONG, blocking);
+            }
+            if (cfg.runs("async")) {
+                jmh(cfg, "\\.AsyncBench\\.", ASYNC, async);
+            }
+            if (cfg.runs("latency")) {
+                harness(cfg, List.of(BlockingSubject.values()), 2000, 3000);
+            }
+            if (cfg.runs("ring")) {
+                ringProbe(cfg, List.of("16", "1024", "unbounded"), 3);
+            }
+            if (cfg.runs("cost")) {
+                jmh(cfg, "\\.CostBench\\.", COST, CostBench.SUBJECTS);
+            }
+            if (cfg.runs("inflight")) {
+                jmh(cfg, "\\.InFlightBench\\.", INFLIGHT, CostBench.SUBJECTS);
+            }
+            if (cfg.runs("scale")) {
+                scale(cfg);
+            }
+            if (cfg.runs("waiters")) {
+                waiters(cfg);
+            }
+            if (cfg.runs("inlining")) {
+                inlining(cfg);
+            }
         }
 
         Instant end = Instant.now();
         Map<String, Object> envMap = new LinkedHashMap<>();
-        envMap.put("mode", cfg.smoke() ? "smoke" : "quick");
+        envMap.put("mode", (cfg.smoke() ? "smoke" : "quick") + (cfg.only().isEmpty() ? "" : ", only " + String.join(",", cfg.only())));
         envMap.put("start", start.toString());
         envMap.put("end", end.toString());
         envMap.put("seconds", Duration.between(start, end).toSeconds());

@@ -35,11 +35,42 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SenderLifecycleTest {
 
     static List<Integer> drainAll(Receiver<Integer> rx) throws InterruptedException {
+        return drainAll(rx, () -> "");
+    }
+
+    /**
+     * Receives until the end of the stream, failing (with {@code state}) instead of hanging if no message and no end
+     * of stream comes for 15 seconds: a race test that stalls says where it stalled.
+     */
+    static List<Integer> drainAll(Receiver<Integer> rx, Supplier<String> state) throws InterruptedException {
         List<Integer> got = new ArrayList<>();
-        for (Integer m; (m = rx.receiveOrNull()) != null; ) {
+        for (;;) {
+            Integer m;
+            try {
+                m = rx.receive(15, TimeUnit.SECONDS);
+            } catch (ChannelClosedException endOfStream) {
+                return got;
+            }
+            if (m == null) {
+                throw new AssertionError("no message and no end of stream for 15 s after " + got.size()
+                        + " messages: " + rx + " " + state.get() + " " + threads());
+            }
             got.add(m);
         }
-        return got;
+    }
+
+    static String threads() {
+        StringBuilder b = new StringBuilder();
+        for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (e.getKey().getName().startsWith("producer") || e.getKey().getName().startsWith("opener")
+                    || e.getKey().getName().startsWith("closer")) {
+                b.append('\n').append(e.getKey().getName()).append(' ').append(e.getKey().getState());
+                for (StackTraceElement f : e.getValue()) {
+                    b.append("\n    at ").append(f);
+                }
+            }
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------------------------------- close for everyone
@@ -183,25 +214,27 @@ class SenderLifecycleTest {
                 Sender<Integer> tx = handles.get(p);
                 int id = p;
                 ws.add(Worker.start("producer-" + p, () -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    for (int i = 0; i < m; i++) {
-                        tx.send(id * m + i);
-                    }
-                    if (id % 2 == 0) {
-                        try (Sender<Integer> nested = ch.openSender()) { // tx is open: the count is above zero
-                            assertThat(nested.isClosed()).isFalse();
-                            nested.send(-1 - id);
-                            nestedSent.incrementAndGet();
+                    try {
+                        start.await(10, TimeUnit.SECONDS);
+                        for (int i = 0; i < m; i++) {
+                            tx.send(id * m + i);
                         }
+                        if (id % 2 == 0) {
+                            try (Sender<Integer> nested = ch.openSender()) { // tx is open: the count is above zero
+                                assertThat(nested.isClosed()).isFalse();
+                                nested.send(-1 - id);
+                                nestedSent.incrementAndGet();
+                            }
+                        }
+                    } finally { // whatever happened, this producer is done: the stream must end
+                        closing.incrementAndGet(); // before the close: the end of the stream must come after this
+                        tx.close();
                     }
-                    closing.incrementAndGet(); // before the close: the end of the stream must come after this
-                    tx.close();
                 }));
             }
-            int received = 0;
-            for (Integer x; (x = ch.receiver().receiveOrNull()) != null; ) {
-                received++;
-            }
+            int r = round;
+            int received = drainAll(ch.receiver(), () -> "round " + r + ", closing " + closing.get()
+                    + ", nested " + nestedSent.get() + ", failures " + failures(ws)).size();
             assertThat(closing.get()).as("round %d: end of stream before every close", round).isEqualTo(k);
             for (Worker w : ws) {
                 w.finish();
@@ -209,6 +242,16 @@ class SenderLifecycleTest {
             assertThat(received).as("round %d", round).isEqualTo(k * m + nestedSent.get());
             assertThat(ch.closedBy()).isEqualTo(ClosedBy.SENDERS);
         }
+    }
+
+    static String failures(List<Worker> ws) {
+        StringBuilder b = new StringBuilder();
+        for (Worker w : ws) {
+            if (w.failure != null) {
+                b.append(w.getName()).append(": ").append(w.failure).append("; ");
+            }
+        }
+        return b.toString();
     }
 
     /** The last close racing an open: the new handle is either live (and its message arrives) or born closed. */
@@ -246,7 +289,9 @@ class SenderLifecycleTest {
                 assertThat(ch.isClosed()).isFalse();
                 h.close();
             }
-            assertThat(drainAll(ch.receiver())).hasSize(sent ? 1 : 0);
+            int r = round;
+            boolean s = sent;
+            assertThat(drainAll(ch.receiver(), () -> "round " + r + ", sent " + s + ", handle " + h)).hasSize(sent ? 1 : 0);
             assertThat(ch.isClosed()).isTrue();
         }
         System.out.println("[lifecycle] open racing the last close: live handle in " + live + " of 300 rounds");

@@ -501,6 +501,28 @@ class PekkoMailboxTest {
         system.stop(g.collector);
     }
 
+    @Test
+    void aSenderWaitingOnAFullMailboxIsReleasedToDeadLettersWhenTheActorStops() throws Exception {
+        Gated g = new Gated("blocking-bounded"); // capacity 2, push time-out negative: a sender waits for room
+        g.close();
+        g.ref.tell(1, ActorRef.noSender());
+        g.ref.tell(2, ActorRef.noSender());
+        Thread waiting = new Thread(() -> g.ref.tell(3, ActorRef.noSender()));
+        waiting.start();
+        await("the third sender to wait", () -> waiting.getState() == Thread.State.WAITING
+                || waiting.getState() == Thread.State.TIMED_WAITING);
+        system.stop(g.ref);
+        g.release.countDown(); // the gate returns, the stop runs, the clean-up closes the channel
+        waiting.join(20_000);
+        assertThat(waiting.isAlive()).isFalse();
+        await("three dead letters", () -> g.deadLetters.size() == 3);
+        List<Object> letters = new ArrayList<>(g.deadLetters);
+        letters.sort(null);
+        assertThat(letters).isEqualTo(List.of(1, 2, 3));
+        assertThat(g.seen).isEmpty();
+        system.stop(g.collector);
+    }
+
     /** Ping-pong partner: bounces a counter until it reaches the limit, then counts down. */
     static final class Pinger extends AbstractActor {
         final CountDownLatch finished;

@@ -232,8 +232,8 @@ final class CostAndScaleSections {
 
     static String key(Map<String, Object> m) {
         long n = ((Number) m.get("n")).longValue();
-        if ("async".equals(m.get("test"))) {
-            return "async " + n;
+        if (!"senders".equals(m.get("test"))) {
+            return m.get("test") + " " + n;
         }
         return m.get("test") + " " + m.get("subject") + " " + ((Number) m.get("capacity")).longValue() + " "
                 + m.get("threads") + " " + n;
@@ -281,7 +281,7 @@ final class CostAndScaleSections {
                         + "`> limit` (and not retried at that size). Targets (issue 9): leanchan <= 2x "
                         + "`ArrayBlockingQueue` (must), <= 1x and <= `LinkedBlockingQueue` (goal). Run alone: "
                         + "`java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.ScaleHarness` "
-                        + "(`--reps R --limit SECONDS --only senders|async`).\n\n");
+                        + "(`--reps R --limit SECONDS --only senders|async|close`).\n\n");
         md.append("| threads | N | C | leanchan bounded(C) | ArrayBlockingQueue(C) | LinkedBlockingQueue(C) "
                 + "| leanchan / ABQ | verdict |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
         List<String> seen = new ArrayList<>();
@@ -316,43 +316,52 @@ final class CostAndScaleSections {
                 md.append("- | - |\n");
             }
         }
-        List<Map<String, Object>> async = new ArrayList<>();
-        for (Map<String, Object> m : results) {
-            if ("async".equals(m.get("test"))) {
-                async.add(m);
-            }
-        }
-        if (!async.isEmpty()) {
-            md.append("\nPending `sendAsync`: `bounded(1)` is filled, one thread makes K `sendAsync` calls (all "
-                    + "pending), then the receiver takes the K + 1 messages; the clock runs over the drain. "
-                    + "Target (issue 9): linear, 4x the waiters in <= 5x the time.\n\n");
-            md.append("| K pending | drain (median) |\n|---:|---:|\n");
-            List<Long> ks = new ArrayList<>();
-            for (Map<String, Object> m : async) {
-                long k = ((Number) m.get("n")).longValue();
-                if (!ks.contains(k)) {
-                    ks.add(k);
-                    md.append("| ").append(String.format(Locale.ROOT, "%,d", k)).append(" | ")
-                            .append(text(st.get("async " + k))).append(" |\n");
-                }
-            }
-            if (ks.size() == 2) {
-                Stat small = st.get("async " + ks.get(0));
-                Stat large = st.get("async " + ks.get(1));
-                double f = (double) ks.get(1) / ks.get(0);
-                double r = large.median() / small.median();
-                md.append("\n").append(String.format(Locale.ROOT, "%.0fx the waiters: ", f));
-                if (Double.isInfinite(large.median())) {
-                    md.append("the larger drain passed the limit: **must MISSED**");
-                } else {
-                    md.append(String.format(Locale.ROOT, "%.1fx the time", r)).append(r <= f * 1.25
-                            ? " (linear: must met)" : " (**must MISSED**: worse than linear)");
-                }
-                md.append(".\n");
-            }
-        }
+        linear(md, results, st, "async", "\nPending `sendAsync`: `bounded(1)` is filled, one thread makes K "
+                + "`sendAsync` calls (all pending), then the receiver takes the K + 1 messages; the clock runs over the "
+                + "drain. Target (issue 9): linear, 4x the waiters in <= 5x the time.\n\n", "K pending", "drain");
+        linear(md, results, st, "close", "\n`close()` with K waiting senders: K virtual threads blocked in `send` on "
+                + "a full `bounded(1)`, then `close()`; the clock runs from the close to the last sender done, each "
+                + "failed with its message handed back. Target (issue 9): linear in K.\n\n", "K waiting",
+                "close to all done");
         md.append("\n");
         return md.toString();
+    }
+
+    /** A table of one single-subject test at two sizes, and whether the larger took at most 1.25x its share of time. */
+    static void linear(StringBuilder md, List<Map<String, Object>> results, Map<String, Stat> st, String test,
+            String intro, String kHeader, String what) {
+        List<Long> ks = new ArrayList<>();
+        for (Map<String, Object> m : results) {
+            long k = ((Number) m.get("n")).longValue();
+            if (test.equals(m.get("test")) && !ks.contains(k)) {
+                ks.add(k);
+            }
+        }
+        if (ks.isEmpty()) {
+            return;
+        }
+        md.append(intro);
+        md.append("| ").append(kHeader).append(" | ").append(what).append(" (median) |\n|---:|---:|\n");
+        for (long k : ks) {
+            md.append("| ").append(String.format(Locale.ROOT, "%,d", k)).append(" | ")
+                    .append(text(st.get(test + " " + k))).append(" |\n");
+        }
+        if (ks.size() == 2) {
+            Stat small = st.get(test + " " + ks.get(0));
+            Stat large = st.get(test + " " + ks.get(1));
+            double f = (double) ks.get(1) / ks.get(0);
+            double r = large.median() / small.median();
+            md.append("\n").append(String.format(Locale.ROOT, "%.0fx the waiters: ", f));
+            if (Double.isInfinite(large.median())) {
+                md.append("the larger run passed the limit: **must MISSED**");
+            } else if (Double.isInfinite(small.median())) {
+                md.append("both runs passed the limit: **must MISSED**");
+            } else {
+                md.append(String.format(Locale.ROOT, "%.1fx the time", r)).append(r <= f * 1.25
+                        ? " (linear: must met)" : " (**must MISSED**: worse than linear)");
+            }
+            md.append(".\n");
+        }
     }
 
     static String text(Stat s) {

@@ -32,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  * senders are started and waiting on a gate first; the clock runs from opening the gate to the last message
  * received, so N senders really do wait on the channel at once. Subjects: leanchan {@code bounded(C)},
  * {@code ArrayBlockingQueue(C)}, {@code LinkedBlockingQueue(C)}, C = 1 and 1024, each in the same run.</li>
+ * <li>{@code close}: K virtual threads blocked in {@code send} on a full {@code bounded(1)}, then
+ * {@code close()}: the clock runs from the close to the last sender done, each with its message handed back
+ * (issue 9: linear in K).</li>
  * <li>{@code async}: {@code bounded(1)} is filled, then one thread makes K {@code sendAsync} calls, all pending;
  * the clock runs while the receiver drains the K + 1 messages (each take lets one pending send in). Linear
  * waiters: 4x the waiters take at most about 4x the time (issue 9: at most 5x).</li>
@@ -44,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.ScaleHarness [--smoke] [--reps R] [--limit SECONDS]
- *      [--out FILE.jsonl] [--only senders|async]
+ *      [--out FILE.jsonl] [--only senders|async|close]
  * java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.ScaleHarness --child senders LEANCHAN 1 virtual 10000 30
  * java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.ScaleHarness --child async 20000 30
  * </pre>
@@ -87,14 +90,14 @@ public final class ScaleHarness {
     /** One case: what the parent asks a child JVM to run. */
     record Case(String test, Kind kind, int capacity, String threads, int n) {
         List<String> childArgs(long limitS) {
-            return test.equals("async")
-                    ? List.of("--child", "async", Integer.toString(n), Long.toString(limitS))
+            return !test.equals("senders")
+                    ? List.of("--child", test, Integer.toString(n), Long.toString(limitS))
                     : List.of("--child", "senders", kind.name(), Integer.toString(capacity), threads,
                             Integer.toString(n), Long.toString(limitS));
         }
 
         String key() {
-            return test.equals("async") ? "async " + n
+            return !test.equals("senders") ? test + " " + n
                     : test + " " + kind + " " + capacity + " " + threads + " " + n;
         }
     }
@@ -126,6 +129,11 @@ public final class ScaleHarness {
                 cases.add(new Case("async", Kind.LEANCHAN, 1, "platform", k));
             }
         }
+        if (only == null || only.equals("close")) {
+            for (int k : smoke ? new int[] {500, 2_000} : new int[] {10_000, 40_000}) {
+                cases.add(new Case("close", Kind.LEANCHAN, 1, "virtual", k));
+            }
+        }
         return cases;
     }
 
@@ -148,7 +156,7 @@ public final class ScaleHarness {
                 case "--only" -> only = args[++k];
                 default -> {
                     System.err.println("usage: ScaleHarness [--smoke] [--reps R] [--limit SECONDS] [--out FILE.jsonl] "
-                            + "[--only senders|async]");
+                            + "[--only senders|async|close]");
                     System.exit(2);
                 }
             }
@@ -267,6 +275,15 @@ public final class ScaleHarness {
             System.gc();
             r.put("seconds", senders(kind, cap, virtual, n, limitS, "measured"));
             r.put("messages", (double) n * PER_SENDER);
+        } else if (test.equals("close")) {
+            int k = Integer.parseInt(a[2]);
+            limitS = Long.parseLong(a[3]);
+            for (int w = 0; w < 3; w++) {
+                close(1000, limitS, "warm-up", r);
+            }
+            System.gc();
+            r.clear();
+            close(k, limitS, "measured", r);
         } else {
             int k = Integer.parseInt(a[2]);
             limitS = Long.parseLong(a[3]);
@@ -374,6 +391,73 @@ public final class ScaleHarness {
             t.join();
         }
         return (t1 - t0) / 1e9;
+    }
+
+    /**
+     * K virtual threads blocked in {@code send} on a full {@code bounded(1)}; then {@code close()}; seconds from the
+     * close to the last sender done (each must fail with {@link io.leanchan.ChannelClosedException}, its message
+     * handed back).
+     */
+    static void close(int k, long limitS, String phase, Map<String, Object> r) throws Exception {
+        Channel<Object> ch = Channel.bounded(1);
+        Sender<Object> tx = ch.sender();
+        if (!tx.trySend(MSG)) {
+            throw new IllegalStateException("bounded(1) refused its first message");
+        }
+        java.util.concurrent.atomic.AtomicInteger handedBack = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] ts = new Thread[k];
+        long s0 = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            ts[i] = Thread.ofVirtual().start(() -> {
+                try {
+                    tx.send(MSG);
+                } catch (io.leanchan.ChannelClosedException e) {
+                    if (e.undelivered() == MSG) {
+                        handedBack.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        // Every sender parked in the channel (checked by state), within the limit.
+        long deadline = s0 + TimeUnit.SECONDS.toNanos(limitS);
+        for (int i = 0; i < k; ) {
+            Thread.State st = ts[i].getState();
+            if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING) {
+                i++;
+            } else if (System.nanoTime() > deadline) {
+                System.err.println("leanchan-bench: close case (" + phase + "): sender " + i + " did not park within "
+                        + limitS + " s");
+                System.out.println(TIMEOUT + Json.write(Map.of("phase", phase + " (parking)", "received", (long) i,
+                        "expected", (long) k, "receivedLastSecond", -1L)));
+                System.out.flush();
+                Runtime.getRuntime().halt(HALT_TIMED_OUT);
+            } else {
+                Thread.sleep(1);
+            }
+        }
+        long s1 = System.nanoTime();
+        received = 0;
+        Thread w = watchdog(limitS, phase, k, Thread.currentThread(), ts);
+        long t0 = System.nanoTime();
+        tx.close();
+        for (int i = 0; i < k; i++) {
+            ts[i].join();
+            if ((i & 63) == 0) {
+                received = i;
+            }
+        }
+        long t1 = System.nanoTime();
+        if (w != null) {
+            w.interrupt();
+        }
+        if (handedBack.get() != k) {
+            throw new IllegalStateException(handedBack.get() + " of " + k + " senders got their message back");
+        }
+        r.put("parkSeconds", (s1 - s0) / 1e9);
+        r.put("seconds", (t1 - t0) / 1e9);
+        r.put("messages", (double) k);
     }
 
     /** K pending sendAsync on a full bounded(1); the receiver drains them; records enqueue and drain seconds. */

@@ -111,7 +111,7 @@ class SmokeTest {
                 "## 3. Latency", "## 4. Asynchronous", "## 5. Allocation", "JCTools MpscArrayQueue(1024)",
                 "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |", "RingProbe",
                 "## 6. Cost per operation", "## 7. One message in flight", "## 8. Blocking at scale",
-                "Pending `sendAsync`", "## 9. What one waiter costs", "## 10. Inlining");
+                "Pending `sendAsync`", "`close()` with K waiting senders", "## 9. What one waiter costs", "## 10. Inlining");
         assertThat(dir.resolve("benchmarks-throughput.png")).isNotEmptyFile();
         assertThat(dir.resolve("benchmarks-latency.png")).isNotEmptyFile();
     }

@@ -52,6 +52,10 @@ class PekkoMailboxTest {
             pekko.log-dead-letters-during-shutdown = off
             pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-max = 4 }
             pekko-unbounded { mailbox-type = "org.apache.pekko.dispatch.UnboundedMailbox" }
+            pekko.actor.deployment { /deployed-on-leanchan { mailbox = leanchan.pekko.bounded-mailbox } }
+            pekko.actor.mailbox.requirements {
+              "org.apache.pekko.dispatch.BoundedMessageQueueSemantics" = leanchan.pekko.bounded-mailbox
+            }
             tiny-bounded {
               mailbox-type = "io.leanchan.pekko.LeanchanBoundedMailbox"
               mailbox-capacity = 10
@@ -223,6 +227,39 @@ class PekkoMailboxTest {
         assertThat(g.queueClass.get()).isEqualTo(
                 mailbox.equals(UNBOUNDED) ? LeanchanMessageQueue.class : LeanchanBoundedMessageQueue.class);
         system.stop(g.ref);
+    }
+
+    /** An actor that requires bounded semantics: Pekko picks its mailbox through the requirements mapping. */
+    static final class NeedsBounded extends AbstractActor
+            implements org.apache.pekko.dispatch.RequiresMessageQueue<org.apache.pekko.dispatch.BoundedMessageQueueSemantics> {
+        final CompletableFuture<Class<?>> queueClass;
+
+        NeedsBounded(CompletableFuture<Class<?>> queueClass) {
+            this.queueClass = queueClass;
+        }
+
+        @Override
+        public void preStart() {
+            queueClass.complete(((ActorCell) getContext()).mailbox().messageQueue().getClass());
+        }
+
+        @Override
+        public Receive createReceive() {
+            return receiveBuilder().build();
+        }
+    }
+
+    @Test
+    void deploymentConfigAndRequirementsMappingSelectLeanchan() throws Exception {
+        CompletableFuture<Class<?>> deployed = new CompletableFuture<>();
+        ActorRef a = system.actorOf(Props.create(Recorder.class, new ConcurrentLinkedQueue<>(), new CountDownLatch(1),
+                new CountDownLatch(0), deployed), "deployed-on-leanchan");
+        assertThat(deployed.get(10, TimeUnit.SECONDS)).isEqualTo(LeanchanBoundedMessageQueue.class);
+        CompletableFuture<Class<?>> required = new CompletableFuture<>();
+        ActorRef b = system.actorOf(Props.create(NeedsBounded.class, required));
+        assertThat(required.get(10, TimeUnit.SECONDS)).isEqualTo(LeanchanBoundedMessageQueue.class);
+        system.stop(a);
+        system.stop(b);
     }
 
     record Msg(int producer, int seq) {

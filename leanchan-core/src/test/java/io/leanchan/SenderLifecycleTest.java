@@ -194,7 +194,7 @@ class SenderLifecycleTest {
      */
     @Test
     void underRacesTheStreamEndsExactlyWhenTheLastHandleCloses() throws Exception {
-        int rounds = 200;
+        int rounds = Integer.getInteger("leanchan.test.rounds", 200); // -Dleanchan.test.rounds=5000 for a soak
         int k = 4;
         int m = 50;
         for (int round = 0; round < rounds; round++) {

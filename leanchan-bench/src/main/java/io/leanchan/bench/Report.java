@@ -361,6 +361,7 @@ public final class Report {
         }
 
         md.append(CostAndScaleSections.markdown(results)); // sections 6-10, written by their own class
+        md.append(SelectSection.markdown(results)); // section 11, SelectBench
 
         if (findings != null && Files.exists(findings)) {
             md.append("## Findings\n\n");

@@ -56,6 +56,7 @@ public final class Suite {
     static final String SCALE = "scale.jsonl";
     static final String WAITERS = "waiters.jsonl";
     static final String INLINING = "inlining.jsonl";
+    static final String SELECT = "select.json";
 
     /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
     static final List<String> LOADS = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class Suite {
 
     /** The parts of the suite, as {@code --only} names them. */
     static final List<String> PARTS = List.of("throughput", "burst", "pingpong", "vpingpong", "async", "latency",
-            "ring", "cost", "inflight", "scale", "waiters", "inlining");
+            "ring", "cost", "inflight", "scale", "waiters", "inlining", "select");
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
@@ -121,7 +122,7 @@ public final class Suite {
     static void run(Config cfg) throws RunnerException, IOException, InterruptedException {
         Files.createDirectories(cfg.results());
         for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, RING, ENV, COST, INFLIGHT,
-                SCALE, WAITERS, INLINING)) {
+                SCALE, WAITERS, INLINING, SELECT)) {
             Files.deleteIfExists(cfg.results().resolve(f));
         }
         Instant start = Instant.now();
@@ -172,6 +173,9 @@ public final class Suite {
             if (cfg.runs("inlining")) {
                 inlining(cfg);
             }
+            if (cfg.runs("select")) {
+                jmh(cfg, "\\.SelectBench\\.", SELECT, "LEANCHAN_2,JOX_4,FANIN_ABQ_2");
+            }
         } else {
             if (cfg.runs("throughput")) {
                 jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
@@ -208,6 +212,9 @@ public final class Suite {
             }
             if (cfg.runs("inlining")) {
                 inlining(cfg);
+            }
+            if (cfg.runs("select")) {
+                jmh(cfg, "\\.SelectBench\\.", SELECT, names(SelectBench.SelectSubject.values()));
             }
         }
 

@@ -29,7 +29,8 @@ class SmokeTest {
         }
         for (String b : List.of("ThroughputBench_p1", "ThroughputBench_p2", "BurstBench_b1", "BurstBench_b2",
                 "PingPongBench_roundTrip", "VirtualPingPongBench_roundTrip", "AsyncBench_roundTrip",
-                "CostBench_pair", "CostBench_batch64", "CostBench_emptyPoll", "InFlightBench_roundTrip")) {
+                "CostBench_pair", "CostBench_batch64", "CostBench_emptyPoll", "InFlightBench_roundTrip",
+                "SelectBench_select")) {
             assertThat(list).contains("io.leanchan.bench.jmh_generated." + b + "_jmhTest");
         }
     }
@@ -51,7 +52,10 @@ class SmokeTest {
                 {Suite.VPINGPONG, "VirtualPingPongBench.roundTrip", "LEANCHAN_1024"},
                 {Suite.ASYNC, "AsyncBench.roundTrip", "LEANCHAN_1024"},
                 {Suite.ASYNC, "AsyncBench.roundTrip", "KOTLINX_1024"},
-                {Suite.ASYNC, "AsyncBench.roundTrip", "LBQ_HANDOFF"}}) {
+                {Suite.ASYNC, "AsyncBench.roundTrip", "LBQ_HANDOFF"},
+                {Suite.SELECT, "SelectBench.select", "LEANCHAN_2"},
+                {Suite.SELECT, "SelectBench.select", "JOX_4"},
+                {Suite.SELECT, "SelectBench.select", "FANIN_ABQ_2"}}) {
             Report.Row row = Report.find(Report.load(dir.resolve(r[0])), r[1], r[2]);
             assertThat(row).as(r[1] + " " + r[2]).isNotNull();
             assertThat(row.score()).as(r[1] + " " + r[2] + " ns/op").isPositive();
@@ -111,7 +115,8 @@ class SmokeTest {
                 "## 3. Latency", "## 4. Asynchronous", "## 5. Allocation", "JCTools MpscArrayQueue(1024)",
                 "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |", "RingProbe",
                 "## 6. Cost per operation", "## 7. One message in flight", "## 8. Blocking at scale",
-                "Pending `sendAsync`", "`close()` with K waiting senders", "## 9. What one waiter costs", "## 10. Inlining");
+                "Pending `sendAsync`", "`close()` with K waiting senders", "## 9. What one waiter costs", "## 10. Inlining",
+                "## 11. Select over several channels");
         assertThat(dir.resolve("benchmarks-throughput.png")).isNotEmptyFile();
         assertThat(dir.resolve("benchmarks-latency.png")).isNotEmptyFile();
     }

@@ -23,13 +23,13 @@ import scala.concurrent.duration.FiniteDuration;
 
 /**
  * What a mailbox's message queue costs, leanchan's against Pekko's own, measured with JOL (retained bytes of the
- * queue object graph, messages and envelopes excluded, shared objects amortised over 200 queues) and with
+ * queue object graph, messages and envelopes excluded, shared objects amortised over 100 queues) and with
  * ThreadMXBean (bytes allocated per enqueue/dequeue pair, one message in flight). Printed as {@code [footprint]}
  * lines; docs/integrations.md quotes a run. The actor's {@code Mailbox} object itself is Pekko's in every case and is
  * not counted.
  */
 class MailboxFootprintTest {
-    static final int QUEUES = 200;
+    static final int QUEUES = 100;
     static final int HELD = 64;
     static final FiniteDuration ZERO = FiniteDuration.create(0, TimeUnit.SECONDS);
 
@@ -62,11 +62,11 @@ class MailboxFootprintTest {
     }
 
     static double allocationPerMessage(MessageQueue q, Envelope e) {
-        for (int i = 0; i < 100_000; i++) { // warm-up
+        for (int i = 0; i < 50_000; i++) { // warm-up
             q.enqueue(ActorRef.noSender(), e);
             q.dequeue();
         }
-        int n = 300_000;
+        int n = 200_000;
         long before = allocatedBytes();
         for (int i = 0; i < n; i++) {
             q.enqueue(ActorRef.noSender(), e);

@@ -586,7 +586,7 @@ class PekkoMailboxTest {
     @ParameterizedTest
     @ValueSource(strings = {UNBOUNDED, BOUNDED})
     void manyActorsPingEachOther(String mailbox) throws Exception {
-        int pairs = 5_000;
+        int pairs = 2_000;
         int rounds = 20;
         CountDownLatch finished = new CountDownLatch(pairs);
         AtomicInteger messages = new AtomicInteger();

@@ -107,6 +107,45 @@ public final class SelectTest {
     }
 
     /**
+     * (a) The same race while one channel changes its storage: a's sender sends two messages into a fresh
+     * unbounded channel (the second grows its storage under the producer lock, during which the select cannot
+     * register there and must look again instead of waiting).
+     */
+    @JCStressTest
+    @Description("select on two channels racing two senders, one of which sends twice (storage grows)")
+    @Outcome(id = "a1, a2, b", expect = ACCEPTABLE, desc = "selected a1; a2 and b stay")
+    @Outcome(id = "b, a1 a2, ", expect = ACCEPTABLE, desc = "selected b; a1 a2 stay, in order")
+    @Outcome(expect = FORBIDDEN, desc = "a message lost, duplicated or reordered (a2 before a1), or a lost wake-up (STUCK)")
+    @State
+    public static class TwoSendersGrowing {
+        final Channel<String> a = Channel.unbounded();
+        final Channel<String> b = Channel.bounded(2);
+        final Select<String> sel = new Select<String>().onReceive(a.receiver(), ID).onReceive(b.receiver(), ID);
+
+        @Actor
+        public void selector(LLL_Result res) {
+            res.r1 = select(sel);
+        }
+
+        @Actor
+        public void senderA() {
+            a.sender().trySend("a1");
+            a.sender().trySend("a2");
+        }
+
+        @Actor
+        public void senderB() {
+            b.sender().trySend("b");
+        }
+
+        @Arbiter
+        public void arbiter(LLL_Result res) {
+            res.r2 = rest(a.receiver());
+            res.r3 = rest(b.receiver());
+        }
+    }
+
+    /**
      * (a, async) The same race with selectAsync: the future is completed in whichever thread wakes it (a
      * sender's), or by the registering call; after both sends it must be done, with exactly one message.
      */

@@ -110,36 +110,6 @@ public final class CloseTest {
         }
     }
 
-    /** Padded words. */
-    @JCStressTest
-    @Description("trySend racing the receiver's close, padded words")
-    @Outcome(id = "sent, m eos", expect = ACCEPTABLE, desc = "sent before the close: received, then end of stream")
-    @Outcome(id = "handed back, eos", expect = ACCEPTABLE, desc = "closed first: the exception hands the message back")
-    @Outcome(expect = FORBIDDEN, desc = "message lost, or both handed back and received")
-    @State
-    public static class TrySendPadded extends SendVsReceiverClose {
-        public TrySendPadded() {
-            super(Internals.inflate(Channel.unbounded()));
-            ch.sender().trySend("x");
-            r.tryReceive();
-        }
-
-        @Actor
-        public void sender(LL_Result res) {
-            sender0(res);
-        }
-
-        @Actor
-        public void closer() {
-            closer0();
-        }
-
-        @Arbiter
-        public void arbiter(LL_Result res) {
-            arbiter0(res);
-        }
-    }
-
     abstract static class WaitingReceiver {
         final Channel<String> ch;
         final Receiver<String> r;

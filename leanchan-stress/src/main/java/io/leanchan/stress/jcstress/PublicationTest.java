@@ -98,35 +98,6 @@ public final class PublicationTest {
         }
     }
 
-    /** Padded words (as after producer contention or 65,536 messages): fast path against the cached limit. */
-    @JCStressTest
-    @Description("Publication on a channel whose words moved to the padded array")
-    @Outcome(id = "empty", expect = ACCEPTABLE, desc = "received before the send")
-    @Outcome(id = "1 2 3 4", expect = ACCEPTABLE, desc = "received with every field visible")
-    @Outcome(expect = FORBIDDEN, desc = "a received message with a field not yet visible")
-    @State
-    public static class Padded {
-        final Channel<Msg> ch = Internals.inflate(Channel.bounded(4));
-        final Receiver<Msg> r = ch.receiver();
-
-        public Padded() {
-            for (int k = 0; k < 3; k++) {
-                send(ch.sender());
-                r.tryReceive();
-            }
-        }
-
-        @Actor
-        public void sender() {
-            send(ch.sender());
-        }
-
-        @Actor
-        public void receiver(L_Result res) {
-            receive(r, res);
-        }
-    }
-
     /** Unbounded, ring full: the send copies the ring into a longer one while the receiver races it. */
     @JCStressTest
     @Description("Publication through a grow that copies held messages (unbounded channel, ring full)")

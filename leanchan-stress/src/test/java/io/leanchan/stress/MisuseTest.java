@@ -45,8 +45,8 @@ class MisuseTest {
         Receiver<String> r = ch.receiver();
         assertThatThrownBy(() -> r.receive(1, null)).isInstanceOf(NullPointerException.class).hasMessage("unit");
         assertThatThrownBy(() -> r.drainTo(null)).isInstanceOf(NullPointerException.class).hasMessage("sink");
-        assertThatThrownBy(() -> r.drainTo(new ArrayList<>(), -1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxMessages must not be negative");
+        // issue 10 / BlockingQueue.drainTo: a limit of zero or less drains nothing (no exception)
+        assertThat(r.drainTo(new ArrayList<>(), -1)).isZero();
         assertThat(r.size()).isZero();
         assertThat(r.tryReceive()).isNull();
         // Null checks come before the closed check: a closed channel still says what was wrong.
@@ -149,6 +149,10 @@ class MisuseTest {
      * the ledger must balance: every message sent received exactly once by one of the two.
      */
     @Test
+    // Core v2 wedges here (finding 7 in docs/stress.md): a takeover races the displaced thread's fast-path take and
+    // C goes backwards. The bounded-time regression is CoreV2BugsTest.twoThreadsTryReceivingAtOnceNeitherWedgeNorDuplicate;
+    // this original (which would spin forever on v2) runs only with -Dstress.coreBugs=true.
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "stress.coreBugs", matches = "true")
     void twoConcurrentReceiversAreDetectedAndNothingIsLostOrDuplicated() throws Exception {
         Channel<Integer> ch = Channel.bounded(64);
         int producers = 2;
@@ -194,7 +198,7 @@ class MisuseTest {
                         mine.set(m);
                     } catch (IllegalStateException e) {
                         ise.incrementAndGet();
-                        if (!e.getMessage().contains("another receive is in progress")) {
+                        if (!e.getMessage().contains("one receive at a time")) {
                             problems.add("unclear message: " + e.getMessage());
                         }
                     }
@@ -239,7 +243,7 @@ class MisuseTest {
             }
         });
         LeakTest.awaitParked(waiter);
-        assertThatThrownBy(r::receive).isInstanceOf(IllegalStateException.class).hasMessageContaining("already waiting");
+        assertThatThrownBy(r::receive).isInstanceOf(IllegalStateException.class).hasMessageContaining("one receive at a time");
         assertThatThrownBy(() -> r.receive(1, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(r::receiveAsync).isInstanceOf(IllegalStateException.class);
         ch.sender().trySend("m");
@@ -247,7 +251,7 @@ class MisuseTest {
         assertThat(first.get()).isEqualTo("m");
 
         CompletableFuture<String> pending = r.receiveAsync();
-        assertThatThrownBy(r::receiveAsync).isInstanceOf(IllegalStateException.class).hasMessageContaining("already waiting");
+        assertThatThrownBy(r::receiveAsync).isInstanceOf(IllegalStateException.class).hasMessageContaining("one receive at a time");
         assertThatThrownBy(r::receive).isInstanceOf(IllegalStateException.class);
         assertThat(pending.cancel(false)).isTrue();
         ch.sender().trySend("n");

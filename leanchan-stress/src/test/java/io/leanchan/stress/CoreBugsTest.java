@@ -93,10 +93,11 @@ class CoreBugsTest {
         int n = 30_000;
         Channel<Integer> ch = Channel.unbounded();
         Receiver<Integer> r = ch.receiver();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread sender = Thread.ofPlatform().daemon().start(() -> {
-            for (int i = 0; i < n; i++) {
-                while (r.size() > 0) {
-                    Thread.onSpinWait();
+            for (int i = 0; i < n && !stop.get(); i++) {
+                while (r.size() > 0 && !stop.get()) {
+                    Thread.onSpinWait(); // (stop: the receiving loop below is bounded in time; never spin on after it)
                 }
                 ch.sender().trySend(i);
             }
@@ -114,6 +115,7 @@ class CoreBugsTest {
             f.get(5, TimeUnit.SECONDS);
             got++;
         }
+        stop.set(true);
         sender.join(10_000);
         int sendNotDone = 0;
         for (int i = 0; i < 3000; i++) {

@@ -306,7 +306,9 @@ final class CostAndScaleSections {
             double a = abq == null ? Double.NaN : abq.median();
             double b = lbq == null ? Double.NaN : lbq.median();
             if (Double.isInfinite(l) && Double.isFinite(a)) {
-                md.append(String.format(Locale.ROOT, "> %.0fx", lean.limit() / a)).append(" | **must MISSED** |\n");
+                double atLeast = lean.limit() / a;
+                md.append(String.format(Locale.ROOT, "> %.1fx", atLeast)).append(atLeast >= 2 ? " | **must MISSED** |\n"
+                        : " | inconclusive (past the limit; rerun with a larger `--limit`) |\n");
             } else if (Double.isFinite(l) && Double.isFinite(a)) {
                 double r = l / a;
                 String v = r > 2 ? "**must MISSED**" : r <= 1 && (!Double.isFinite(b) || l <= b) ? "goal met"

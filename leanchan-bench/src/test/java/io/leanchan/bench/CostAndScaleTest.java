@@ -49,7 +49,9 @@ class CostAndScaleTest {
         assertThat(st.get("senders LEANCHAN 1 virtual 10000").median()).isInfinite();
         assertThat(st.get("senders LEANCHAN 1 virtual 10000").text()).startsWith("> 30 s");
         String md = CostAndScaleSections.scale(rs);
-        assertThat(md).contains("| virtual | 10,000 | 1 | > 30 s").contains("**must MISSED**");
+        assertThat(md).contains("| virtual | 10,000 | 1 | > 30 s").contains("> 15.0x | **must MISSED**");
+        List<Map<String, Object>> slowPeer = List.of(run("ABQ", 20.0, false), run("LEANCHAN", 0, true));
+        assertThat(CostAndScaleSections.scale(slowPeer)).contains("> 1.5x | inconclusive");
         rs.add(run("LEANCHAN", 1.5, false));
         rs.add(run("LEANCHAN", 1.9, false));
         rs.add(run("LEANCHAN", 1.9, false));

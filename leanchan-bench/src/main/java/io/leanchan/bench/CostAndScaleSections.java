@@ -354,8 +354,10 @@ final class CostAndScaleSections {
             double f = (double) ks.get(1) / ks.get(0);
             double r = large.median() / small.median();
             md.append("\n").append(String.format(Locale.ROOT, "%.0fx the waiters: ", f));
-            if (Double.isInfinite(large.median())) {
-                md.append("the larger run passed the limit: **must MISSED**");
+            if (Double.isInfinite(large.median()) && Double.isFinite(small.median())) {
+                md.append(large.limit() > small.median() * f * 1.25
+                        ? "the larger run passed the limit, more than linear: **must MISSED**"
+                        : "the larger run passed the limit: inconclusive (rerun with a larger `--limit`)");
             } else if (Double.isInfinite(small.median())) {
                 md.append("both runs passed the limit: **must MISSED**");
             } else {

@@ -223,7 +223,8 @@ final class CostAndScaleSections {
                 List<Double> s = new ArrayList<>(seconds);
                 Collections.sort(s);
                 sb.append(" (").append(runs()).append(" runs, ").append(secs(s.get(0))).append(" to ");
-                sb.append(timedOut > 0 ? String.format(Locale.ROOT, "> %.0f s; %d timed out)", limit, timedOut)
+                sb.append(timedOut > 0 ? String.format(Locale.ROOT, "> %.0f s; %d timed out%s)", limit, timedOut,
+                        progress == null ? "" : ", " + progress)
                         : secs(s.get(s.size() - 1)) + ")");
             }
             return sb.toString();
@@ -278,7 +279,7 @@ final class CostAndScaleSections {
                         + "the clock runs from the gate opening to the last message received. One JVM per run, "
                         + "warmed up on the same case at a small size; subjects alternate; the figure is the median "
                         + "of the runs (range in brackets). A run that passes the limit is stopped and shown as "
-                        + "`> limit` (and not retried at that size). Targets (issue 9): leanchan <= 2x "
+                        + "`> limit` (a case past the limit twice is not tried again). Targets (issue 9): leanchan <= 2x "
                         + "`ArrayBlockingQueue` (must), <= 1x and <= `LinkedBlockingQueue` (goal). Run alone: "
                         + "`java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.ScaleHarness` "
                         + "(`--reps R --limit SECONDS --only senders|async|close`).\n\n");

@@ -62,7 +62,12 @@ class BlockingQueueLoopsTest {
             barrier.await(10, TimeUnit.SECONDS);
             long consumed = 0;
             for (int i = 0; i < producers * iters; i++) {
-                consumed += q.take();
+                Integer e = q.poll(10, TimeUnit.SECONDS); // take(), with a stall report instead of a hang
+                if (e == null) {
+                    throw new AssertionError(producers + " producers, element " + i + ": nothing for 10 s; "
+                            + FeatureSupport.stallReport(q));
+                }
+                consumed += e;
             }
             for (Worker w : ws) {
                 w.finish();

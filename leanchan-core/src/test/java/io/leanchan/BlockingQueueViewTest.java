@@ -631,7 +631,9 @@ class BlockingQueueViewTest {
         int[] next = new int[producers];
         for (int k = 0; k < producers * each; k++) {
             Integer e = q.poll(10, TimeUnit.SECONDS);
-            assertThat(e).as("element %d", k).isNotNull();
+            if (e == null) {
+                throw new AssertionError("no element " + k + " for 10 s; " + FeatureSupport.stallReport(q));
+            }
             int id = e / each;
             assertThat(e % each).as("producer %d", id).isEqualTo(next[id]);
             next[id]++;

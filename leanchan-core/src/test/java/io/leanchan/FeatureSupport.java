@@ -44,6 +44,20 @@ final class FeatureSupport {
         assertThat(ch.receiver() == (Object) ch).as("receiver() is the channel (core v2)").isTrue();
     }
 
+    /** A stall report: the channel and the stacks of the test's worker threads (daemon threads it started). */
+    static String stallReport(Object channel) {
+        StringBuilder b = new StringBuilder("stalled: ").append(channel);
+        for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (e.getKey() instanceof Worker) {
+                b.append('\n').append(e.getKey().getName()).append(' ').append(e.getKey().getState());
+                for (StackTraceElement f : e.getValue()) {
+                    b.append("\n    at ").append(f);
+                }
+            }
+        }
+        return b.toString();
+    }
+
     static void awaitWaiting(Thread t) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {

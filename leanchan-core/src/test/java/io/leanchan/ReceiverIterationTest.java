@@ -56,6 +56,45 @@ class ReceiverIterationTest {
         assertThat(ch.receiver().iterator().hasNext()).isFalse();
     }
 
+    @Test
+    void aVirtualThreadIteratesWhileVirtualThreadsSend() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VirtualThreads.available(), "JDK 21+");
+        Channel<Integer> ch = Channel.bounded(4);
+        int producers = 50;
+        int each = 40;
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+        List<Sender<Integer>> handles = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            handles.add(ch.openSender());
+        }
+        Thread consumer = VirtualThreads.start(() -> {
+            for (Integer m : ch.receiver()) {
+                sum.addAndGet(m);
+            }
+        });
+        List<Thread> ts = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            Sender<Integer> tx = handles.get(p);
+            ts.add(VirtualThreads.start(() -> {
+                try (tx) {
+                    for (int i = 0; i < each; i++) {
+                        tx.send(i);
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join(20_000);
+        }
+        consumer.join(20_000);
+        assertThat(failed.get()).isNull();
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(sum.get()).isEqualTo((long) producers * (each - 1) * each / 2);
+    }
+
     @ParameterizedTest
     @MethodSource("io.leanchan.FeatureSupport#channels")
     void aStreamEndsAtTheEndOfTheStream(Supplier<Channel<Integer>> make) throws Exception {

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  * operation allocates.
  */
 public final class BlockingQueueView<T> extends AbstractQueue<T> implements BlockingQueue<T> {
+    /** The most any channel holds (see {@link Channel#bounded(int)}). */
+    private static final int MAX_HELD = 1 << 30;
+
     private final Channel<T> ch;
     private final Sender<T> tx;
     private final Receiver<T> rx;
@@ -115,9 +118,9 @@ public final class BlockingQueueView<T> extends AbstractQueue<T> implements Bloc
     public int remainingCapacity() {
         int capacity = ch.capacity();
         if (capacity == Integer.MAX_VALUE) {
-            return Integer.MAX_VALUE;
+            return Integer.MAX_VALUE; // no intrinsic limit, as BlockingQueue says
         }
-        return Math.max(0, capacity - rx.size());
+        return Math.max(0, Math.min(capacity, MAX_HELD) - rx.size());
     }
 
     // ---- traversal and search: not supported

@@ -607,14 +607,14 @@ public final class LabMain implements Callable<Integer> {
     @Command(name = "scenario", mixinStandardHelpOptions = true,
             description = "The two real cases of the study \"Tokio mpsc channels and memory\": agentgateway's many"
                     + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057).",
-            subcommands = {ManyChannels.class, PerConnection.class})
+            subcommands = {ManyChannels.class, PerConnection.class, PekkoScenario.Command.class, ReactorScenario.Command.class})
     static final class ScenarioCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels or per-connection");
+            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels, per-connection, pekko-mailboxes or reactor-sinks");
         }
     }
 

@@ -255,7 +255,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
      * @throws ChannelClosedException if closed (carrying {@code m})
      */
     int offer(Object m) {
-        for (;;) {
+        for (int spins = 0; ; spins++) {
             long v = (long) P.getAcquire(this);
             if ((v & (PLOCK | CLOSED)) == 0) {
                 long i = v >>> PSHIFT;
@@ -274,16 +274,20 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                     continue;
                 }
             }
-            int r = offerSlow(m, v);
+            int r = offerSlow(m, v, spins);
             if (r != RETRY) {
                 return r;
             }
         }
     }
 
-    private int offerSlow(Object m, long v) {
+    /**
+     * @param spins how often this send has looked already: a send that keeps finding PLOCK yields its thread,
+     *     so that the holder (which may be a virtual thread sharing the carriers) gets to run
+     */
+    private int offerSlow(Object m, long v, int spins) {
         if ((v & PLOCK) != 0) {
-            Thread.onSpinWait();
+            backoff(spins);
             return RETRY;
         }
         if ((v & CLOSED) != 0) {
@@ -401,7 +405,10 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         if (delivered(offer(m))) {
             return true;
         }
-        for (int k = 0; k < SPINS && nanos != 0; k++) {
+        if (nanos == 0) {
+            return false; // a zero timeout never waits, so it links nothing
+        }
+        for (int k = 0; k < SPINS; k++) {
             Thread.onSpinWait();
             if (delivered(offer(m))) {
                 return true;
@@ -450,9 +457,21 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 }
             }
         } finally {
-            if (node != null && !node.cancel() && !sent) {
-                wakeSenders(); // woken but leaving without the room: pass it on
+            if (node != null) {
+                if (node.cancel()) {
+                    pruneSenders(); // O(1) amortised: cancelled nodes at the head go at once
+                } else if (!sent) {
+                    wakeSenders(); // woken but leaving without the room: pass it on
+                }
             }
+        }
+    }
+
+    /** Unlinks the cancelled (or settled-future) nodes at the head of the sender queue, if there is one. */
+    void pruneSenders() {
+        SenderQueue q = senderQueue();
+        if (q != null) {
+            q.prune();
         }
     }
 
@@ -462,6 +481,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
      * The returned node's {@code first} says whether it went into an empty queue.
      */
     private SenderQueue.Node link(SenderQueue.Node n) {
+        Object w = n.waiter;
         for (;;) {
             SenderQueue q = queue();
             n.first = q.isEmpty();
@@ -474,7 +494,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if (!n.cancel()) {
                 return n; // woken by the dropper: the caller retries the send, as after any wake
             }
-            n = new SenderQueue.Node(n.waiter);
+            n = new SenderQueue.Node(w);
         }
     }
 
@@ -962,7 +982,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if (nanos >= 0) {
                 wait = deadline - System.nanoTime();
                 if (wait <= 0) {
-                    return null;
+                    return isDrained() ? END : null; // the end of the stream is not a time-out, even for 0 ns
                 }
             }
             long v = (long) P.getVolatile(this);

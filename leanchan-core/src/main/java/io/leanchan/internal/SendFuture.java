@@ -86,7 +86,11 @@ final class SendFuture extends CompletableFuture<Void> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        return withdraw() ? super.cancel(mayInterruptIfRunning) : isCancelled();
+        if (withdraw()) {
+            ch.pruneSenders(); // its node is dead now: unlink it if it is at the head
+            return super.cancel(mayInterruptIfRunning);
+        }
+        return isCancelled();
     }
 
     @Override

@@ -51,7 +51,8 @@ final class SenderQueue {
 
     /** A waiting sender: a {@link Thread} to unpark, or a {@link SendFuture} to retry. */
     static final class Node {
-        final Object waiter;
+        /** The Thread or SendFuture; cleared when a cancelled node becomes the dummy, so it keeps nothing. */
+        Object waiter;
         /** Set by the linking sender before it links the node: it went into an empty queue. */
         boolean first;
         @SuppressWarnings("unused") private volatile Node next;
@@ -112,6 +113,33 @@ final class SenderQueue {
     /** True when no node is linked (cancelled nodes count as linked until a dequeue skips them). */
     boolean isEmpty() {
         return ((Node) HEAD.getVolatile(this)).next == null;
+    }
+
+    /**
+     * Unlinks the nodes at the head that nobody will wake: cancelled ones, and those of settled futures (a
+     * cancelled sendAsync). Called by a sender that withdrew, so a queue that no take visits does not grow
+     * with senders that gave up; a withdrawn node behind a live one waits until that one is woken.
+     */
+    void prune() {
+        for (;;) {
+            Node h = head;
+            Node first = h.next;
+            if (first == null || !dead(first)) {
+                return;
+            }
+            Node t = tail;
+            if (h == t) {
+                TAIL.compareAndSet(this, t, first);
+            }
+            if (HEAD.compareAndSet(this, h, first)) {
+                first.waiter = null; // the new dummy keeps no thread and no message
+            }
+        }
+    }
+
+    private static boolean dead(Node n) {
+        Object w = n.waiter;
+        return n.state == CANCELLED || w instanceof SendFuture && ((SendFuture) w).state() == SendFuture.DONE;
     }
 
     /** Unlinks and returns the oldest node, cancelled or not; null when empty. */

@@ -38,6 +38,26 @@ import java.util.concurrent.BlockingQueue;
  * when that producer is finished; closing the shared {@link #sender()} would end the stream for all of them.
  * Producers learn that nobody receives any more from {@link Sender#closed()} and {@link #closedBy()}.
  *
+ * <h2>Under failure</h2>
+ * Every failure leaves the channel usable and every message delivered exactly once, still in the channel, or
+ * handed back to its sender:
+ * <ul>
+ *   <li>An {@link OutOfMemoryError} while a send grows the channel's storage is thrown to that sender; its
+ *   message was not delivered and the channel is unchanged (storage is allocated before any lock is taken). A
+ *   pending {@link Sender#sendAsync} that meets such an Error when it is retried completes exceptionally with
+ *   it (not delivered).</li>
+ *   <li>A sink or consumer that throws in {@link Receiver#drainTo}, {@code receiveMany} or {@code drain}: the
+ *   message it refused stays in the channel (a message leaves the channel only once the sink has taken it).</li>
+ *   <li>Dependent actions of the futures run only after the channel released every claimed state: they may
+ *   call any method of the channel or of any future; what they throw stays in their own future.</li>
+ *   <li>Guaranteed only on a best-effort basis: an Error thrown while a waiting sender is being woken after a
+ *   take is not rethrown to the receiver (the taken message is returned; that sender is woken by the next take
+ *   or by its own re-check, within {@code 50 us}); and two receives that race from two threads with no ordering
+ *   between them (a misuse of the one-receive-at-a-time rule that the receive fast path, having no atomic
+ *   instruction, cannot decide) are reported at the displaced thread's next receive but may already have
+ *   delivered a message twice.</li>
+ * </ul>
+ *
  * @param <T> the type of messages; {@code null} is not a message
  */
 public interface Channel<T> extends ChannelLifecycle {

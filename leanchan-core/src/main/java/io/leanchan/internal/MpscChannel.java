@@ -102,9 +102,9 @@ import java.util.concurrent.locks.LockSupport;
  * oldest node. The receiver's read of P follows its release of C without a fence (the fast path has
  * none), so a sender that links itself just as the receiver takes may miss that take's room and the
  * receiver may miss its SWAIT (store-buffer reordering). Every later take sees SWAIT; the receiver also
- * checks with a fence whenever it finds the channel empty and before it parks; and a sender that links
- * itself into an empty queue parks for at most SENDER_RECHECK_NANOS before it looks at the room again. A
- * sender therefore never waits for room that exists for longer than that.
+ * checks with a fence whenever it finds the channel empty and before it parks; and a waiting sender parks
+ * in slices (SENDER_RECHECK_NANOS, then 4x longer each time, at most MAX_RECHECK_NANOS) and looks at the room
+ * after each, so the race costs at most 50 us, and any wake-up lost for any other reason a bounded delay.
  *
  * One receiver. owner == the current thread's id lets a receive take the fast path. Another thread takes over
  * with a CAS (a handover: the previous owner's receives happened-before, as the single-consumer contract
@@ -132,8 +132,10 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     static final int PSHIFT = 4;
     static final long PSTEP = 1L << PSHIFT;
 
-    /** A sender that waits behind nobody re-checks the room after this long (see "Waking senders"). */
+    /** A waiting sender's first re-check of the room (see "Waking senders"); later ones back off 4x each. */
     static final long SENDER_RECHECK_NANOS = 50_000L;
+    /** The longest a waiting sender parks before it looks at the room again. */
+    static final long MAX_RECHECK_NANOS = 200_000_000L;
     /** Polls before parking: a party that keeps up answers within a few hundred nanoseconds. */
     static final int SPINS = 32;
 
@@ -417,13 +419,13 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
         Thread me = Thread.currentThread();
         SenderQueue.Node node = null;
-        boolean first = false;
+        long slice = SENDER_RECHECK_NANOS;
         boolean sent = false;
         try {
             for (;;) {
                 if (node == null) {
                     node = link(new SenderQueue.Node(me));
-                    first = node.first;
+                    slice = SENDER_RECHECK_NANOS;
                 }
                 if (delivered(offer(m))) {
                     sent = true;
@@ -439,15 +441,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                         return false;
                     }
                 }
-                if (first) {
-                    // linked into an empty queue: the one waiter that may have missed a take's SWAIT check
-                    first = false;
-                    LockSupport.parkNanos(this, wait < 0 ? SENDER_RECHECK_NANOS : Math.min(wait, SENDER_RECHECK_NANOS));
-                } else if (wait < 0) {
-                    LockSupport.park(this);
-                } else {
-                    LockSupport.parkNanos(this, wait);
-                }
+                // Timed slices, growing 4x from SENDER_RECHECK_NANOS to MAX_RECHECK_NANOS: a sender that may have
+                // missed a take's room (see "Waking senders") looks again soon, and any wake-up lost anyway costs
+                // a bounded delay, never a hang. A sender woken in time pays nothing for it.
+                LockSupport.parkNanos(this, wait < 0 ? slice : Math.min(wait, slice));
+                slice = Math.min(slice << 2, MAX_RECHECK_NANOS);
                 if (node.state() == SenderQueue.WOKEN) {
                     node = null; // the wake is spent whether or not the room is still there
                     if (delivered(offer(m))) {
@@ -478,13 +476,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * Links a waiting sender and sets SWAIT. Returns the node that is linked: {@code n}, or a fresh node for
      * the same waiter if the queue was dropped while {@code n} went in (a node is linked once in its life).
-     * The returned node's {@code first} says whether it went into an empty queue.
      */
     private SenderQueue.Node link(SenderQueue.Node n) {
         Object w = n.waiter;
         for (;;) {
             SenderQueue q = queue();
-            n.first = q.isEmpty();
             q.enqueue(n);
             setSwait();
             if (SW.getVolatile(this) == q) {

@@ -53,8 +53,6 @@ final class SenderQueue {
     static final class Node {
         /** The Thread or SendFuture; cleared when a cancelled node becomes the dummy, so it keeps nothing. */
         Object waiter;
-        /** Set by the linking sender before it links the node: it went into an empty queue. */
-        boolean first;
         @SuppressWarnings("unused") private volatile Node next;
         @SuppressWarnings("unused") private volatile int state;
 

@@ -606,7 +606,8 @@ public final class LabMain implements Callable<Integer> {
 
     @Command(name = "scenario", mixinStandardHelpOptions = true,
             description = "The two real cases of the study \"Tokio mpsc channels and memory\": agentgateway's many"
-                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057).",
+                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057); and two inside"
+                    + " real frameworks: Pekko mailboxes and Reactor unicast sinks (docs/integrations.md).",
             subcommands = {ManyChannels.class, PerConnection.class, PekkoScenario.Command.class, ReactorScenario.Command.class})
     static final class ScenarioCommand implements Callable<Integer> {
         @Spec

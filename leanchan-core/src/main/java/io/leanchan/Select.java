@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  * {@link ChannelClosedException} (its futures complete exceptionally with it).
  *
  * <p><b>Memory.</b> A {@code Select} object is built once and reused: a blocking, timed or non-blocking select
- * allocates nothing. {@link #selectAsync()} allocates its future (one object, 40 bytes with compressed oops)
+ * allocates nothing. {@link #selectAsync()} allocates its future (32 bytes with compressed oops)
  * when it has to wait. A channel nobody selects on costs nothing more: a waiting select registers itself in
  * the same field a waiting {@code receive()} uses.
  *
@@ -270,7 +270,7 @@ public final class Select<R> {
             }
             long wait = -1L;
             if (nanos >= 0) {
-                wait = deadline - System.nanoTime();
+                wait = nanos == 0 ? 0 : deadline - System.nanoTime();
                 if (wait <= 0) {
                     return onTimeout.get();
                 }

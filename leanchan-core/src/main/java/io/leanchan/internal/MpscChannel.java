@@ -436,7 +436,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 }
                 long wait = -1L;
                 if (nanos >= 0) {
-                    wait = deadline - System.nanoTime();
+                    wait = nanos == 0 ? 0 : deadline - System.nanoTime();
                     if (wait <= 0) {
                         return false;
                     }
@@ -976,7 +976,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             }
             long wait = -1L;
             if (nanos >= 0) {
-                wait = deadline - System.nanoTime();
+                wait = nanos == 0 ? 0 : deadline - System.nanoTime();
                 if (wait <= 0) {
                     return isDrained() ? END : null; // the end of the stream is not a time-out, even for 0 ns
                 }

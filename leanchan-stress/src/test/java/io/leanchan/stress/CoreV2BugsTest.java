@@ -51,28 +51,46 @@ class CoreV2BugsTest {
      * takes over (CAS on owner: no waiting receive, so it always succeeds), takes k, k+1, k+2 (C = k+3); A clears
      * slot k and release-stores C = k+1: C goes backwards. A returns k (a duplicate); slots k+1, k+2 are empty with
      * P's index past them, so every later take spins in settle ("claimed but not yet published") forever and the
-     * senders see the channel full forever. Bounded here: the receivers must drain within 10 s.
+     * senders see the channel full forever. Bounded here (two producers, 3 s): the receivers must drain within 10 s.
      */
     @Test
     void twoThreadsTryReceivingAtOnceNeitherWedgeNorDuplicate() throws Exception {
         Channel<Integer> ch = Channel.bounded(64);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.ConcurrentHashMap<Integer, Boolean> got = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger dups = new java.util.concurrent.atomic.AtomicInteger();
-        Thread producer = Thread.ofPlatform().daemon().start(() -> {
-            for (int i = 0; System.nanoTime() < deadline; i++) {
-                while (!ch.sender().trySend(i)) {
-                    if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(10)) {
-                        return; // wedged: the receivers' check reports it
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch producers = new java.util.concurrent.CountDownLatch(2);
+        Thread[] ps = new Thread[2];
+        for (int p = 0; p < 2; p++) {
+            ps[p] = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (System.nanoTime() < deadline) {
+                        int i = next.getAndIncrement();
+                        while (!ch.sender().trySend(i)) {
+                            if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(10)) {
+                                return; // wedged: the receivers' check reports it
+                            }
+                            Thread.onSpinWait();
+                        }
+                        sent.incrementAndGet();
                     }
-                    Thread.onSpinWait();
+                } finally {
+                    producers.countDown();
                 }
-                sent.incrementAndGet();
+            });
+        }
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                producers.await();
+            } catch (InterruptedException e) {
+                return;
             }
             producing.set(false);
         });
+        Thread producer = ps[1];
         Thread[] rs = new Thread[2];
         for (int k = 0; k < 2; k++) {
             rs[k] = Thread.ofPlatform().daemon().start(() -> {
@@ -94,11 +112,12 @@ class CoreV2BugsTest {
                 }
             });
         }
+        ps[0].join(15_000);
         producer.join(15_000);
         for (Thread t : rs) {
             t.join(10_000);
         }
-        boolean wedged = producer.isAlive() || rs[0].isAlive() || rs[1].isAlive();
+        boolean wedged = ps[0].isAlive() || producer.isAlive() || rs[0].isAlive() || rs[1].isAlive();
         assertThat(wedged).as("core v2 finding 7: channel wedged after two concurrent tryReceive threads (%d sent, %d"
                 + " received, %d duplicates, size() = %d)", sent.get(), got.size(), dups.get(), ch.receiver().size()).isFalse();
         assertThat(dups.get()).as("duplicates").isZero();

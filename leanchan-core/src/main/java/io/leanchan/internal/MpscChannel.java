@@ -1169,11 +1169,18 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 f.fail(endOfStream());
                 return;
             }
-            f.unclaim();
-            if ((v & PLOCK) == 0 && (v >>> PSHIFT) == c && P.compareAndSet(this, v, v | RWAIT)) {
-                return;
+            // Arm RWAIT while still CLAIMED, so that no cancel can release the receive state in between and
+            // leave RWAIT armed for nobody; then PENDING. A sender whose claim cleared RWAIT before that found
+            // the future CLAIMED and did nothing, so look once more: RWAIT gone means claim again.
+            if ((v & PLOCK) != 0 || (v >>> PSHIFT) != c || !P.compareAndSet(this, v, v | RWAIT)) {
+                f.unclaim();
+                Thread.onSpinWait(); // a message came in meanwhile, or the storage is changing: claim again
+                continue;
             }
-            Thread.onSpinWait(); // a message came in meanwhile, or the storage is changing: claim again
+            f.unclaim();
+            if (((long) P.getVolatile(this) & RWAIT) != 0) {
+                return; // armed: the next sender fulfils (or a cancel clears it, rx still naming f)
+            }
         }
     }
 

@@ -133,6 +133,28 @@ class CoreBugsTest {
                 .containsExactly(0, 0);
     }
 
+    /**
+     * Finding 9, fixed in core commit 34757fb (found by lincheck: {@code closeReceiver(); receiveNoWait()} returned null): a timed receive whose
+     * time has run out returns null ("timed out") on a closed, drained channel instead of throwing end of stream,
+     * against Receiver.receive(long, TimeUnit)'s "@throws ChannelClosedException if the channel is closed and
+     * drained". MpscChannel.await checks the deadline before it looks at CLOSED; with nanos == 0 the deadline is
+     * 0, so the check is {@code 0 - System.nanoTime() <= 0} (true only while nanoTime is positive).
+     */
+    @Test
+    void zeroTimeoutReceiveOnAClosedDrainedChannelIsEndOfStream() throws Exception {
+        for (int nanos : new int[] {0, 1}) {
+            Channel<String> ch = Channel.bounded(2);
+            ch.close();
+            Object got;
+            try {
+                got = ch.receiver().receive(nanos, TimeUnit.NANOSECONDS);
+            } catch (io.leanchan.ChannelClosedException eos) {
+                got = eos.undelivered() == null ? "eos" : eos;
+            }
+            assertThat(got).as("core v2 finding 9: receive(%d ns) on a closed, drained channel", nanos).isEqualTo("eos");
+        }
+    }
+
     static String location(Class<?> c) throws Exception {
         return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }

@@ -125,28 +125,6 @@ class CoreV2BugsTest {
     }
 
     /**
-     * Finding 9 (found by lincheck: {@code closeReceiver(); receiveNoWait()} returned null): a timed receive whose
-     * time has run out returns null ("timed out") on a closed, drained channel instead of throwing end of stream,
-     * against Receiver.receive(long, TimeUnit)'s "@throws ChannelClosedException if the channel is closed and
-     * drained". MpscChannel.await checks the deadline before it looks at CLOSED; with nanos == 0 the deadline is
-     * 0, so the check is {@code 0 - System.nanoTime() <= 0} (true only while nanoTime is positive).
-     */
-    @Test
-    void zeroTimeoutReceiveOnAClosedDrainedChannelIsEndOfStream() throws Exception {
-        for (int nanos : new int[] {0, 1}) {
-            Channel<String> ch = Channel.bounded(2);
-            ch.close();
-            Object got;
-            try {
-                got = ch.receiver().receive(nanos, TimeUnit.NANOSECONDS);
-            } catch (io.leanchan.ChannelClosedException eos) {
-                got = eos.undelivered() == null ? "eos" : eos;
-            }
-            assertThat(got).as("core v2 finding 9: receive(%d ns) on a closed, drained channel", nanos).isEqualTo("eos");
-        }
-    }
-
-    /**
      * Finding 10 (found by the soak, which hung in mvn verify): a virtual thread that grows the ring holds PLOCK
      * while it waits for a claimed slot (grow's copy loop, backoff: Thread.yield after 64 spins). Thread.yield
      * unmounts it. Senders that find PLOCK set spin in offer/offerSlow with Thread.onSpinWait only (no yield): as

@@ -20,9 +20,6 @@ import java.util.concurrent.TimeUnit;
  */
 @Param(name = "v", gen = IntGen.class, conf = "1:9")
 public abstract class ChannelOps {
-    /** -Dstress.coreBugs=true: no workaround for known core bugs (see receiveNoWait). */
-    static final boolean CORE_BUGS = Boolean.getBoolean("stress.coreBugs");
-
     final Channel<Integer> ch;
     final Receiver<Integer> r;
 
@@ -78,16 +75,7 @@ public abstract class ChannelOps {
     @Operation(nonParallelGroup = "consumer")
     public Object receiveNoWait() {
         try {
-            Object m = r.receive(0, TimeUnit.NANOSECONDS);
-            if (m == null && !CORE_BUGS && r.isDrained()) {
-                // Core v2 finding 9 (docs/stress.md): receive(0) on a closed, drained channel returns null instead of
-                // throwing end of stream (the deadline is checked before the closed flag). Until the core is fixed,
-                // a null that isDrained() then confirms counts as end of stream (linearizable at the isDrained()
-                // read: nothing was consumed). -Dstress.coreBugs=true checks the raw result;
-                // CoreV2BugsTest.zeroTimeoutReceiveOnAClosedDrainedChannelIsEndOfStream pins the bug.
-                return "eos";
-            }
-            return m;
+            return r.receive(0, TimeUnit.NANOSECONDS);
         } catch (ChannelClosedException e) {
             return e.undelivered() == null ? "eos" : "EOS-WITH-MESSAGE";
         } catch (InterruptedException e) {

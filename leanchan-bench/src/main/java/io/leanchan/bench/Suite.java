@@ -181,7 +181,9 @@ public final class Suite {
                 jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
             }
             if (cfg.runs("burst")) {
-                jmh(cfg, "\\.BurstBench\\.", BURST, all);
+                // Jox's unlimited channel is left out of the two-producer bursts: its segments outgrow the 1 GB
+                // heap when the producers outrun the consumer, and one subject's OutOfMemoryError ends the suite
+                jmh(cfg, "\\.BurstBench\\.", BURST, all.replace(",JOX_UNLIMITED", "").replace("JOX_UNLIMITED,", ""));
             }
             if (cfg.runs("pingpong")) {
                 jmh(cfg, "\\.PingPongBench\\.", PINGPONG, blocking);

@@ -102,9 +102,8 @@ import java.util.concurrent.locks.LockSupport;
  * oldest node. The receiver's read of P follows its release of C without a fence (the fast path has
  * none), so a sender that links itself just as the receiver takes may miss that take's room and the
  * receiver may miss its SWAIT (store-buffer reordering). Every later take sees SWAIT; the receiver also
- * checks with a fence whenever it finds the channel empty and before it parks; and a waiting sender parks
- * in slices (SENDER_RECHECK_NANOS, then 4x longer each time, at most MAX_RECHECK_NANOS) and looks at the room
- * after each, so the race costs at most 50 us, and any wake-up lost for any other reason a bounded delay.
+ * checks with a fence whenever it finds the channel empty and before it parks; and every sender, once linked,
+ * parks first for at most SENDER_RECHECK_NANOS and looks at the room again, so the race costs at most 50 us.
  *
  * One receiver. owner == the current thread's id lets a receive take the fast path. Another thread takes over
  * with a CAS (a handover: the previous owner's receives happened-before, as the single-consumer contract
@@ -134,8 +133,6 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
 
     /** A waiting sender's first re-check of the room (see "Waking senders"); later ones back off 4x each. */
     static final long SENDER_RECHECK_NANOS = 50_000L;
-    /** The longest a waiting sender parks before it looks at the room again. */
-    static final long MAX_RECHECK_NANOS = 200_000_000L;
     /** Polls before parking: a party that keeps up answers within a few hundred nanoseconds. */
     static final int SPINS = 32;
 
@@ -441,11 +438,17 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                         return false;
                     }
                 }
-                // Timed slices, growing 4x from SENDER_RECHECK_NANOS to MAX_RECHECK_NANOS: a sender that may have
-                // missed a take's room (see "Waking senders") looks again soon, and any wake-up lost anyway costs
-                // a bounded delay, never a hang. A sender woken in time pays nothing for it.
-                LockSupport.parkNanos(this, wait < 0 ? slice : Math.min(wait, slice));
-                slice = Math.min(slice << 2, MAX_RECHECK_NANOS);
+                // Every newly linked node parks first for at most SENDER_RECHECK_NANOS and looks at the room again:
+                // the one race the fence-free take leaves open (see "Waking senders") happens at link time, and
+                // this covers it whatever is ahead in the queue (cancelled nodes included).
+                if (slice > 0) {
+                    LockSupport.parkNanos(this, wait < 0 ? slice : Math.min(wait, slice));
+                    slice = 0; // one re-check per linked node; then the take's wake-up
+                } else if (wait < 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, wait);
+                }
                 if (node.state() == SenderQueue.WOKEN) {
                     node = null; // the wake is spent whether or not the room is still there
                     if (delivered(offer(m))) {

@@ -68,7 +68,9 @@ public interface Channel<T> extends ChannelLifecycle {
      * No channel holds more than 2<sup>30</sup> (1,073,741,824) messages, the largest power-of-two ring an
      * array allows: a larger capacity behaves as 2<sup>30</sup>.
      *
+     * @param <T>      the type of messages
      * @param capacity the most messages the channel holds; at least 1
+     * @return a new open, empty channel whose {@link #capacity()} is {@code capacity}
      * @throws IllegalArgumentException if {@code capacity < 1}
      */
     static <T> Channel<T> bounded(int capacity) {
@@ -82,6 +84,9 @@ public interface Channel<T> extends ChannelLifecycle {
      * Creates a channel without a capacity limit: sends never wait. The largest ring still bounds what it
      * can hold (2<sup>30</sup> messages); beyond that {@code trySend} returns
      * {@code false} and {@code send} waits, as for a bounded channel.
+     *
+     * @param <T> the type of messages
+     * @return a new open, empty channel whose {@link #capacity()} is {@link Integer#MAX_VALUE}
      */
     static <T> Channel<T> unbounded() {
         return new MpscChannel<>(MpscChannel.UNBOUNDED);
@@ -91,13 +96,23 @@ public interface Channel<T> extends ChannelLifecycle {
      * The shared sending side. Safe for any number of threads; every call returns an equivalent handle, and it
      * costs nothing (it may be the channel object itself). Its {@link Sender#close()} closes the channel for
      * everyone; producers that should each own a handle use {@link #openSender()}.
+     *
+     * @return the channel's shared sender
      */
     Sender<T> sender();
 
-    /** The receiving side. Every call returns an equivalent handle; one receive may run at a time. */
+    /**
+     * The receiving side. Every call returns an equivalent handle; one receive may run at a time.
+     *
+     * @return the channel's receiver
+     */
     Receiver<T> receiver();
 
-    /** The capacity given at creation, or {@link Integer#MAX_VALUE} for an unbounded channel. */
+    /**
+     * The capacity given at creation, or {@link Integer#MAX_VALUE} for an unbounded channel.
+     *
+     * @return the most messages the channel was created to hold; {@link Integer#MAX_VALUE} if unbounded
+     */
     int capacity();
 
     /**
@@ -188,6 +203,8 @@ public interface Channel<T> extends ChannelLifecycle {
      * <p><b>Memory consistency effects:</b> as for {@code BlockingQueue}: actions in a thread prior to placing
      * an object into the queue happen-before actions subsequent to the access or removal of that element
      * from the queue in another thread ({@code peek} included).
+     *
+     * @return a new view of this channel as a {@code BlockingQueue}
      */
     default BlockingQueue<T> asBlockingQueue() {
         return new BlockingQueueView<>(this);

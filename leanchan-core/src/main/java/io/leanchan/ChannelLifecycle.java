@@ -23,7 +23,12 @@ public interface ChannelLifecycle extends AutoCloseable {
     @Override
     void close();
 
-    /** {@code true} once the channel is closed (for a counted sender handle: or once that handle is closed). */
+    /**
+     * Whether the channel is closed (for a counted sender handle: or that handle is). Safe from any thread.
+     *
+     * @return {@code true} once the channel is closed (for a counted sender handle: or once that handle is
+     *         closed); it never becomes {@code false} again
+     */
     boolean isClosed();
 
     /**
@@ -33,6 +38,7 @@ public interface ChannelLifecycle extends AutoCloseable {
      * and the close of the last counted handle race, either may be reported, and the answer does not change
      * afterwards. Safe from any thread; allocates nothing while the channel is open.
      *
+     * @return {@link ClosedBy#NOBODY}, {@link ClosedBy#SENDERS} or {@link ClosedBy#CLOSE}, as above
      * @throws UnsupportedOperationException if this object is not backed by a leanchan channel
      */
     default ClosedBy closedBy() {

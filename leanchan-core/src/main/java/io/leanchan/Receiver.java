@@ -76,7 +76,11 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
     /**
      * Receives, waiting at most {@code timeout} while the channel is empty.
      *
+     * @param timeout how long to wait at most, in {@code unit}s; zero or negative does not wait (a
+     *                {@link #tryReceive()} that still reports the end of the stream by throwing)
+     * @param unit    the unit of {@code timeout}
      * @return the next message, or {@code null} if the time ran out (nothing was consumed)
+     * @throws NullPointerException if {@code unit} is null
      * @throws ChannelClosedException if the channel is closed and drained (end of stream)
      * @throws InterruptedException if interrupted while waiting; nothing was consumed
      * @throws IllegalStateException if another receive is in progress or waiting
@@ -88,6 +92,9 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * {@link ChannelClosedException} at the end of the stream. Cancelling the future before it completes
      * consumes nothing. Dependent actions may run in the thread that sends the message.
      *
+     * @return a future of the next message: already complete when a message is available, or exceptionally
+     *         complete when the channel is already closed and drained; otherwise the receive stays in progress
+     *         until the future completes or is cancelled
      * @throws IllegalStateException if another receive is in progress or waiting
      */
     CompletableFuture<T> receiveAsync();
@@ -100,6 +107,7 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * {@code add} throws, the exception propagates, that message stays at the head of the channel, and the
      * messages added before it have been taken (a {@code false} from {@code add} counts as accepted).
      *
+     * @param sink        the collection that receives the messages, in channel order
      * @param maxMessages the most messages to move; 0 or less moves nothing and returns 0, as
      *                    {@link java.util.concurrent.BlockingQueue#drainTo(Collection, int)} does
      * @return the number of messages moved; 0 if none was available
@@ -108,7 +116,14 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      */
     int drainTo(Collection<? super T> sink, int maxMessages);
 
-    /** Moves every available message into {@code sink}, without waiting; see {@link #drainTo(Collection, int)}. */
+    /**
+     * Moves every available message into {@code sink}, without waiting; see {@link #drainTo(Collection, int)}.
+     *
+     * @param sink the collection that receives the messages, in channel order
+     * @return the number of messages moved; 0 if none was available
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalStateException if another receive is in progress
+     */
     default int drainTo(Collection<? super T> sink) {
         return drainTo(sink, Integer.MAX_VALUE);
     }
@@ -122,20 +137,36 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
     @Override
     void close();
 
-    /** {@code true} once the channel is closed, by anyone. */
+    /**
+     * Whether the channel is closed, by anyone. Safe from any thread.
+     *
+     * @return {@code true} once the channel is closed; it never becomes {@code false} again
+     */
     @Override
     boolean isClosed();
 
-    /** {@code true} once the channel is closed and every message sent before the close has been received. */
+    /**
+     * Whether the stream has ended: the channel is closed and every message sent before the close has been
+     * received. Safe from any thread.
+     *
+     * @return {@code true} once the channel is closed and drained; it never becomes {@code false} again
+     */
     boolean isDrained();
 
-    /** The number of messages in the channel at some instant during the call (a snapshot, not a promise). */
+    /**
+     * The number of messages in the channel at some instant during the call (a snapshot, not a promise). Safe
+     * from any thread.
+     *
+     * @return how many messages the channel held; never negative
+     */
     int size();
 
     /**
      * {@code true} if the channel held no message at some instant during the call (a snapshot, like
      * {@link #size()}). Safe from any thread. After it returns {@code false}, {@link #peek()} and
      * {@link #tryReceive()} by the consumer return a message (a send that has been counted is waited out).
+     *
+     * @return {@code true} if {@link #size()} was 0
      */
     default boolean isEmpty() {
         return size() == 0;
@@ -195,6 +226,7 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * counts as accepted). An interrupted wait consumes nothing. Like {@link #drainTo(Collection, int)}, the
      * move is not one atomic step: messages sent while it runs may be moved too.
      *
+     * @param sink        the collection that receives the messages, in channel order
      * @param maxMessages the most messages to move; 0 returns 0 at once
      * @return the number of messages moved: at least 1, or 0 at the end of the stream (closed and drained) or
      *         if {@code maxMessages} is 0
@@ -211,6 +243,11 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
     /**
      * {@link #receiveMany(Collection, int)}, waiting at most {@code timeout} for the first message.
      *
+     * @param sink        the collection that receives the messages, in channel order
+     * @param maxMessages the most messages to move; 0 returns 0 at once
+     * @param timeout     how long to wait at most for the first message, in {@code unit}s; zero or negative
+     *                    does not wait
+     * @param unit        the unit of {@code timeout}
      * @return the number of messages moved: at least 1, or 0 if the time ran out (nothing was consumed), at the
      *         end of the stream ({@link #isDrained()} tells which) or if {@code maxMessages} is 0
      * @throws NullPointerException if {@code sink} or {@code unit} is null
@@ -239,6 +276,8 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * also moves the rest of the batch. Allocates the future and the list (not per message).
      *
      * @param maxMessages the most messages in the batch; at least 1
+     * @return a future of the batch: a new list of 1 to {@code maxMessages} messages, or an empty list (not
+     *         modifiable) at the end of the stream
      * @throws IllegalArgumentException if {@code maxMessages < 1}
      * @throws IllegalStateException if another receive is in progress or waiting
      */
@@ -258,6 +297,8 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * {@link #drainTo(Collection, int)}, it is not one atomic step: messages sent while it runs may be handed
      * over too. The consumer must not receive from this channel.
      *
+     * @param consumer receives each message, in channel order, before the message is taken from the channel
+     * @param limit    the most messages to hand over; 0 hands over none
      * @return the number of messages the consumer accepted; 0 if none was available
      * @throws NullPointerException if {@code consumer} is null
      * @throws IllegalArgumentException if {@code limit < 0}
@@ -280,6 +321,8 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * library's failure message, a JSON mapper) would take messages from the channel, and wait on an open one.
      * A channel made by {@link Channel#bounded(int)} or {@link Channel#unbounded()} may be its own receiver, so
      * this holds for the channel object too; {@code toString()} never iterates.
+     *
+     * @return a new iterator that receives from this channel
      */
     @Override
     default Iterator<T> iterator() {
@@ -290,6 +333,8 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * A spliterator over the stream ({@link Spliterator#ORDERED}, {@link Spliterator#NONNULL}; it does not
      * split): each advance waits for the next message and the traversal ends at the end of the stream.
      * Interrupts are reported as for {@link #iterator()}.
+     *
+     * @return a new spliterator that receives from this channel
      */
     @Override
     default Spliterator<T> spliterator() {
@@ -307,6 +352,8 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * <pre>{@code
      * long errors = rx.stream().filter(Event::isError).count(); // returns once the channel is closed and drained
      * }</pre>
+     *
+     * @return a new sequential stream that receives from this channel
      */
     default Stream<T> stream() {
         return StreamSupport.stream(spliterator(), false);

@@ -78,11 +78,16 @@ import java.util.function.Supplier;
  * @param <R> the type of the select's result
  */
 public final class Select<R> {
+    /** {@link #attempt}'s answer when no clause could be selected and some channel is still open. */
     private static final int NONE = -1;
+    /** {@link #attempt}'s answer when every channel has ended and no clause selects as closed. */
     private static final int ENDED = -2;
 
+    /** The clauses in the order they were added; the first {@link #n} slots are used (the array doubles). */
     private Clause<?, R>[] clauses = newClauses(4);
+    /** The number of clauses. */
     private int n;
+    /** The clause the next select starts looking at (the rotating start, always below {@link #n}). */
     private int rotation;
     /** The message of the last hit (blocking selects are single-threaded; futures keep their own). */
     private Object hit;
@@ -93,14 +98,33 @@ public final class Select<R> {
     public Select() {
     }
 
+    /**
+     * One clause: a channel and what its message (or its end) selects.
+     *
+     * @param <T> the type of the channel's messages
+     * @param <R> the type of the select's result
+     */
     private static final class Clause<T, R> {
+        /** The receiver this clause takes messages from. */
         final Receiver<T> rx;
+        /** The same object as {@link #rx}, as the channel a waiting select registers on. */
         final MpscChannel<T> ch;
+        /** Maps a received message to the select's result. */
         final Function<? super T, ? extends R> onMessage;
+        /** Supplies the result once the channel is closed and drained; {@code null}: the clause is then skipped. */
         final Supplier<? extends R> onClosed;
         /** True if an earlier clause names the same channel: it registers only once. */
         final boolean duplicate;
 
+        /**
+         * Creates a clause; the arguments are stored as they are.
+         *
+         * @param rx        the receiver to take messages from
+         * @param ch        {@code rx} as a channel
+         * @param onMessage maps a message to the result
+         * @param onClosed  the result at the end of the stream, or {@code null} to skip the clause then
+         * @param duplicate whether an earlier clause names the same channel
+         */
         Clause(Receiver<T> rx, MpscChannel<T> ch, Function<? super T, ? extends R> onMessage,
                 Supplier<? extends R> onClosed, boolean duplicate) {
             this.rx = rx;
@@ -110,12 +134,25 @@ public final class Select<R> {
             this.duplicate = duplicate;
         }
 
+        /**
+         * Computes the select's result for this clause; runs user code, which may throw.
+         *
+         * @param m the message taken from the channel, or {@code null} if the clause selected as closed
+         * @return {@code onMessage}'s result for {@code m}, or {@code onClosed}'s result if {@code m} is null
+         */
         @SuppressWarnings("unchecked")
         R apply(Object m) {
             return m == null ? onClosed.get() : onMessage.apply((T) m);
         }
     }
 
+    /**
+     * Creates an empty clause array (generic arrays cannot be created directly).
+     *
+     * @param <R>  the type of the select's result
+     * @param size the length of the array
+     * @return a new array of {@code size} nulls
+     */
     @SuppressWarnings("unchecked")
     private static <R> Clause<?, R>[] newClauses(int size) {
         return (Clause<?, R>[]) new Clause<?, ?>[size];
@@ -123,8 +160,14 @@ public final class Select<R> {
 
     /**
      * Adds a clause that receives from {@code rx} and maps the message with {@code onMessage}; once that channel
-     * is closed and drained the clause is skipped.
+     * is closed and drained the clause is skipped. The function runs once per selected message (after the
+     * message was taken); what it throws propagates from the select, the message being consumed.
      *
+     * @param <T>       the type of the channel's messages
+     * @param rx        the receiver of a channel made by {@link Channel#bounded(int)} or {@link Channel#unbounded()}
+     * @param onMessage maps the received message to the select's result
+     * @return this select, for chaining
+     * @throws NullPointerException if {@code rx} or {@code onMessage} is null
      * @throws IllegalArgumentException if {@code rx} is not the receiver of a leanchan channel
      */
     public <T> Select<R> onReceive(Receiver<T> rx, Function<? super T, ? extends R> onMessage) {
@@ -133,8 +176,15 @@ public final class Select<R> {
 
     /**
      * Adds a clause that receives from {@code rx}, mapping the message with {@code onMessage}, and that selects
-     * {@code onClosed}'s result once that channel is closed and drained.
+     * {@code onClosed}'s result once that channel is closed and drained. What either function throws
+     * propagates from the select (a message it was given has been consumed).
      *
+     * @param <T>       the type of the channel's messages
+     * @param rx        the receiver of a channel made by {@link Channel#bounded(int)} or {@link Channel#unbounded()}
+     * @param onMessage maps the received message to the select's result
+     * @param onClosed  supplies the select's result when this channel is found closed and drained
+     * @return this select, for chaining
+     * @throws NullPointerException if {@code rx}, {@code onMessage} or {@code onClosed} is null
      * @throws IllegalArgumentException if {@code rx} is not the receiver of a leanchan channel
      */
     public <T> Select<R> onReceiveOrClosed(Receiver<T> rx, Function<? super T, ? extends R> onMessage,
@@ -142,6 +192,17 @@ public final class Select<R> {
         return add(rx, Objects.requireNonNull(onMessage, "onMessage"), Objects.requireNonNull(onClosed, "onClosed"));
     }
 
+    /**
+     * Appends a clause, noting whether an earlier clause names the same channel.
+     *
+     * @param <T>       the type of the channel's messages
+     * @param rx        the receiver; must be a leanchan channel
+     * @param onMessage maps a message to the result (already checked for null)
+     * @param onClosed  the result at the end of the stream, or {@code null} to skip the clause then
+     * @return this select
+     * @throws NullPointerException if {@code rx} is null
+     * @throws IllegalArgumentException if {@code rx} is not a leanchan channel
+     */
     private <T> Select<R> add(Receiver<T> rx, Function<? super T, ? extends R> onMessage, Supplier<? extends R> onClosed) {
         Objects.requireNonNull(rx, "rx");
         if (!(rx instanceof MpscChannel)) {
@@ -160,7 +221,11 @@ public final class Select<R> {
         return this;
     }
 
-    /** The number of clauses. */
+    /**
+     * The number of clauses added so far (a channel named twice counts twice).
+     *
+     * @return the number of clauses
+     */
     public int size() {
         return n;
     }
@@ -168,6 +233,13 @@ public final class Select<R> {
     /**
      * Tries every clause once, from the rotating start. Returns the index of the clause that was selected (its
      * message, or null for "closed", in {@code out[0]}), {@link #NONE}, or {@link #ENDED}.
+     *
+     * @param <R>   the type of the select's result
+     * @param cs    the clauses
+     * @param n     the number of clauses in {@code cs}
+     * @param start the index of the clause to try first; the others follow, wrapping around
+     * @param out   where the taken message (or null for "closed") is stored on a hit
+     * @return the index of the selected clause, {@link #NONE} or {@link #ENDED}
      */
     private static <R> int attempt(Clause<?, R>[] cs, int n, int start, Object[] out) {
         int ended = 0;
@@ -190,18 +262,34 @@ public final class Select<R> {
         return ended == n ? ENDED : NONE;
     }
 
+    /**
+     * Advances the rotating start.
+     *
+     * @return the clause this select starts looking at; the next select starts one further
+     */
     private int nextStart() {
         int s = rotation;
         rotation = s + 1 < n ? s + 1 : 0;
         return s;
     }
 
+    /** Where {@link #attempt} leaves the message for the blocking and non-blocking selects (cleared after). */
     private final Object[] out = new Object[1];
 
+    /**
+     * The end-of-stream signal of a select.
+     *
+     * @return a new exception that carries no message
+     */
     private static ChannelClosedException allEnded() {
         return new ChannelClosedException("every channel of the select is closed and drained (end of stream)", null);
     }
 
+    /**
+     * Refuses to select with no clause.
+     *
+     * @throws IllegalStateException if no clause was added
+     */
     private void requireClauses() {
         if (n == 0) {
             throw new IllegalStateException("a select needs at least one clause");
@@ -212,6 +300,11 @@ public final class Select<R> {
      * Selects without waiting: the first clause (from the rotating start) that has a message or selects as
      * closed, else {@code otherwise}'s result (Go's {@code default} clause).
      *
+     * @param otherwise supplies the result when no clause can be selected now (nothing is consumed then)
+     * @return the selected clause's result, or {@code otherwise}'s
+     * @throws NullPointerException if {@code otherwise} is null
+     * @throws IllegalStateException if this select has no clause, or another receive is in progress on one of
+     *                               its channels
      * @throws ChannelClosedException if every channel has ended and no clause selects as closed
      */
     public R selectNow(Supplier<? extends R> otherwise) {
@@ -230,8 +323,12 @@ public final class Select<R> {
     }
 
     /**
-     * Selects, waiting (parked) until a clause can be selected.
+     * Selects, waiting (parked) until a clause can be selected. A clause that can be selected without waiting
+     * is selected even if the thread is interrupted.
      *
+     * @return the selected clause's result
+     * @throws IllegalStateException if this select has no clause, or another receive is in progress or waiting on
+     *                               one of its channels
      * @throws ChannelClosedException if every channel has ended and no clause selects as closed
      * @throws InterruptedException if interrupted while waiting; nothing was consumed
      */
@@ -242,6 +339,14 @@ public final class Select<R> {
     /**
      * Selects, waiting at most {@code timeout}; then returns {@code onTimeout}'s result (nothing consumed).
      *
+     * @param timeout   how long to wait at most, in {@code unit}s; zero or negative does not wait (as
+     *                  {@link #selectNow(Supplier)} with {@code onTimeout})
+     * @param unit      the unit of {@code timeout}
+     * @param onTimeout supplies the result when the time runs out
+     * @return the selected clause's result, or {@code onTimeout}'s
+     * @throws NullPointerException if {@code unit} or {@code onTimeout} is null
+     * @throws IllegalStateException if this select has no clause, or another receive is in progress or waiting on
+     *                               one of its channels
      * @throws ChannelClosedException if every channel has ended and no clause selects as closed
      * @throws InterruptedException if interrupted while waiting; nothing was consumed
      */
@@ -251,6 +356,14 @@ public final class Select<R> {
         return await(Math.max(0L, unit.toNanos(timeout)), onTimeout);
     }
 
+    /**
+     * The blocking select: try every clause, else register on every open channel, park, unregister, repeat.
+     *
+     * @param nanos     the most to wait: negative waits forever, 0 does not wait
+     * @param onTimeout supplies the result when the time runs out; unused (may be null) if {@code nanos < 0}
+     * @return the selected clause's result, or {@code onTimeout}'s
+     * @throws InterruptedException if interrupted before a clause could be selected; nothing was consumed
+     */
     private R await(long nanos, Supplier<? extends R> onTimeout) throws InterruptedException {
         requireClauses();
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
@@ -311,6 +424,11 @@ public final class Select<R> {
      * channel has ended. Cancelling it before it completes consumes nothing. While it is pending, nothing else
      * may receive from its channels (their receives report it as a waiting receive), and this object must not
      * select again.
+     *
+     * @return a future of the selected clause's result: already complete when a clause can be selected at once
+     *         (exceptionally if its function threw, or if every channel has ended)
+     * @throws IllegalStateException if this select has no clause, or another receive is in progress or waiting on
+     *                               one of its channels
      */
     public CompletableFuture<R> selectAsync() {
         requireClauses();
@@ -332,11 +450,19 @@ public final class Select<R> {
         return f;
     }
 
-    /** A pending async select: registered as a {@link Waker} on each of its channels. */
+    /**
+     * A pending async select: registered as a {@link Waker} on each of its channels.
+     *
+     * @param <R> the type of the select's result
+     */
     private static final class Pending<R> extends CompletableFuture<R> implements Waker {
+        /** Registered and waiting: a wake or a withdrawal may claim it. */
         private static final int PENDING = 0;
+        /** One thread (a waking sender or the registering call) owns it: it unregisters, then tries the clauses. */
         private static final int CLAIMED = 1;
+        /** Settled: selected, ended, or withdrawn; the future completes (or has completed). */
         private static final int DONE = 2;
+        /** Access to {@link #state} with compare-and-set. */
         private static final VarHandle STATE;
 
         static {
@@ -347,9 +473,16 @@ public final class Select<R> {
             }
         }
 
+        /** The select whose clauses (and rotating start) this future uses. */
         private final Select<R> sel;
+        /** {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}. */
         private volatile int state = CLAIMED; // the creating call registers while holding it
 
+        /**
+         * Creates the future in the {@link #CLAIMED} state, for its creator to {@link #register()}.
+         *
+         * @param sel the select to complete
+         */
         Pending(Select<R> sel) {
             this.sel = sel;
         }
@@ -382,6 +515,11 @@ public final class Select<R> {
             }
         }
 
+        /**
+         * Looks at every channel without taking anything.
+         *
+         * @return {@code true} if some channel holds a message or is closed and drained
+         */
         private boolean anyReady() {
             for (int k = 0; k < sel.n; k++) {
                 Clause<?, R> c = sel.clauses[k];
@@ -392,13 +530,19 @@ public final class Select<R> {
             return false;
         }
 
+        /** Removes this future from every channel's receive state (where it is registered). */
         private void unregister() {
             for (int k = 0; k < sel.n; k++) {
                 sel.clauses[k].ch.disarmWaiter(this);
             }
         }
 
-        /** While CLAIMED and unregistered: try the clauses; on a hit settle, then compute and complete. */
+        /**
+         * While CLAIMED and unregistered: try the clauses; on a hit settle, then compute and complete.
+         *
+         * @return {@code true} if the future is now settled (completed, normally or exceptionally); {@code false}
+         *         if no clause could be selected and the caller must register again
+         */
         private boolean tryTake() {
             Object[] box = new Object[1];
             int i = attempt(sel.clauses, sel.n, sel.nextStart(), box);
@@ -431,6 +575,13 @@ public final class Select<R> {
             }
         }
 
+        /**
+         * Settles the future from outside (cancel or complete) if it is still pending, unregistering it; if
+         * another thread holds it, waits for that thread to finish (it runs no user code meanwhile).
+         *
+         * @return {@code true} if this call withdrew the select (nothing consumed, the caller completes the
+         *         future); {@code false} if the select had already been settled
+         */
         private boolean withdraw() {
             for (;;) {
                 int s = state;

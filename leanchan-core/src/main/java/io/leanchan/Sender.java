@@ -27,6 +27,7 @@ public interface Sender<T> extends ChannelLifecycle {
     /**
      * Sends without waiting.
      *
+     * @param message the message to send; not {@code null}
      * @return {@code true} if the message is now in the channel, {@code false} if the channel is full
      * @throws NullPointerException if {@code message} is null
      * @throws ChannelClosedException if the channel is closed (the exception carries the message)
@@ -37,6 +38,7 @@ public interface Sender<T> extends ChannelLifecycle {
      * Sends, waiting while the channel is full. The waiting thread is parked (cheap on virtual threads).
      * A message that can be sent without waiting is sent even if the thread is interrupted.
      *
+     * @param message the message to send; not {@code null}
      * @throws NullPointerException if {@code message} is null
      * @throws ChannelClosedException if the channel is or becomes closed before the message is delivered
      * @throws InterruptedException if interrupted while waiting; the message was not delivered
@@ -46,6 +48,10 @@ public interface Sender<T> extends ChannelLifecycle {
     /**
      * Sends, waiting at most {@code timeout} while the channel is full.
      *
+     * @param message the message to send; not {@code null}
+     * @param timeout how long to wait at most, in {@code unit}s; zero or negative does not wait (a
+     *                {@link #trySend(Object)})
+     * @param unit    the unit of {@code timeout}
      * @return {@code true} if delivered, {@code false} if the time ran out (the message was not delivered)
      * @throws NullPointerException if {@code message} or {@code unit} is null
      * @throws ChannelClosedException if the channel is or becomes closed before the message is delivered
@@ -59,6 +65,9 @@ public interface Sender<T> extends ChannelLifecycle {
      * Cancelling the future before it completes withdraws the message: it is never delivered.
      * Dependent actions may run in the thread that makes room (usually the receiver's).
      *
+     * @param message the message to send; not {@code null}
+     * @return a future of the delivery: already complete (normally, or exceptionally if the channel is closed)
+     *         when the message could be placed without waiting
      * @throws NullPointerException if {@code message} is null
      */
     CompletableFuture<Void> sendAsync(T message);
@@ -106,6 +115,7 @@ public interface Sender<T> extends ChannelLifecycle {
      * <p><b>Memory consistency effects:</b> actions in a thread prior to closing the channel happen-before
      * actions subsequent to the completion of this future, its dependent actions included.
      *
+     * @return the channel's close future, shared by all its senders; read-only for its users
      * @throws UnsupportedOperationException if this sender is not backed by a leanchan channel
      */
     default CompletableFuture<Void> closed() {

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * then a non-blocking {@code drainTo} for the rest, in the thread that completes the first. Completing or
  * cancelling it from outside first withdraws the pending receive, so a batch future that was not completed
  * with a batch consumed nothing.
+ *
+ * @param <T> the type of messages
  */
 public final class BatchFuture<T> extends CompletableFuture<List<T>> {
     private final Receiver<T> rx;
@@ -31,7 +33,15 @@ public final class BatchFuture<T> extends CompletableFuture<List<T>> {
         this.batch = new ArrayList<>(Math.min(max, 16));
     }
 
-    /** Starts the batch receive (max >= 1). */
+    /**
+     * Starts the batch receive (max >= 1).
+     *
+     * @param <T> the type of messages
+     * @param rx  the receiver to take the batch from
+     * @param max the most messages in the batch; at least 1 (the caller checks)
+     * @return the batch future: a list of 1 to {@code max} messages, or an empty list at the end of the stream
+     * @throws IllegalStateException if another receive is in progress or waiting (nothing was started)
+     */
     public static <T> CompletableFuture<List<T>> start(Receiver<T> rx, int max) {
         BatchFuture<T> f = new BatchFuture<>(rx, max);
         CompletableFuture<T> first = rx.receiveAsync(); // throws IllegalStateException on overlap, nothing started

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  * methods are sends, consumer methods receives, traversal and search unsupported. 24 bytes with compressed
  * oops, allocated by each {@code asBlockingQueue()} call; it keeps the shared sender and the receiver so that no
  * operation allocates.
+ *
+ * @param <T> the type of messages
  */
 public final class BlockingQueueView<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     /** The most any channel holds (see {@link Channel#bounded(int)}). */
@@ -30,6 +32,12 @@ public final class BlockingQueueView<T> extends AbstractQueue<T> implements Bloc
     private final Sender<T> tx;
     private final Receiver<T> rx;
 
+    /**
+     * A view of {@code ch}; it reads the channel's shared sender and receiver once, here.
+     *
+     * @param ch the channel to view
+     * @throws NullPointerException if {@code ch} is null
+     */
     public BlockingQueueView(Channel<T> ch) {
         this.ch = Objects.requireNonNull(ch, "channel");
         this.tx = ch.sender();

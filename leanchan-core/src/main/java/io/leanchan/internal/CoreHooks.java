@@ -42,6 +42,9 @@ public interface CoreHooks<T> {
      *   <li>It may run the same empty-channel retention check as {@code tryReceive()} when it finds the channel
      *   empty (it need not). Allocates nothing.</li>
      * </ul>
+     *
+     * @return the head of the channel, or {@code null} if the channel is empty
+     * @throws IllegalStateException if it detects another receive in progress
      */
     T peek();
 
@@ -72,6 +75,9 @@ public interface CoreHooks<T> {
      * </ul>
      *
      * @param nanos the longest wait in nanoseconds; negative for no limit; 0 to check without waiting
+     * @return {@code true} if a message is available, {@code false} at the end of the stream or on timeout
+     * @throws InterruptedException if interrupted before a message was available (status cleared)
+     * @throws IllegalStateException if another receive is waiting
      */
     boolean awaitAvailable(long nanos) throws InterruptedException;
 
@@ -99,12 +105,18 @@ public interface CoreHooks<T> {
      *   record (so the callers can promise it for {@code closed()}); the publication must be safe (the record
      *   is fully constructed when another thread reads the reference).</li>
      * </ul>
+     *
+     * @return the channel's one lifecycle record, created by the first call
      */
     Lifecycle lifecycle();
 
     /**
      * The hooks of a channel, sender or receiver object, or {@code null} if it has none (a user's own
      * implementation of the interfaces).
+     *
+     * @param <T>  the type of messages
+     * @param side a channel, sender or receiver (or any object)
+     * @return {@code side} as hooks if it implements them, else {@code null}
      */
     @SuppressWarnings("unchecked")
     static <T> CoreHooks<T> of(Object side) {

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A counted sender handle ({@link io.leanchan.Channel#openSender()}): sends go to the channel's shared sender;
  * {@link #close()} closes this handle and, if it was the last open one, the channel. 24 bytes with compressed
  * oops; nothing per message.
+ *
+ * @param <T> the type of messages
  */
 public final class CountedSender<T> implements Sender<T> {
     private static final VarHandle CLOSED;
@@ -37,7 +39,16 @@ public final class CountedSender<T> implements Sender<T> {
         this.closed = open ? 0 : 1;
     }
 
-    /** A new handle, counted; born closed if the last handle of this channel has already been closed. */
+    /**
+     * A new handle, counted; born closed if the last handle of this channel has already been closed.
+     *
+     * @param <T>    the type of messages
+     * @param shared the channel's shared sender, which the handle's sends go to and whose close ends the stream
+     * @param lc     the channel's lifecycle record, which counts the open handles
+     * @return a new counted handle
+     * @throws NullPointerException if {@code shared} is null
+     * @throws IllegalStateException if {@link Integer#MAX_VALUE} handles are already open
+     */
     public static <T> Sender<T> open(Sender<T> shared, Lifecycle lc) {
         Objects.requireNonNull(shared, "shared");
         return new CountedSender<>(shared, lc, lc.acquire());

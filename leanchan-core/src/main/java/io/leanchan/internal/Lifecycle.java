@@ -42,7 +42,11 @@ public final class Lifecycle extends CompletableFuture<Void> {
         super.complete(null);
     }
 
-    /** True if the stream was ended by the close of the last counted handle (read-only; for closedBy()). */
+    /**
+     * Whether the stream was ended by the close of the last counted handle (read-only; for closedBy()).
+     *
+     * @return {@code true} if the last counted handle's close recorded it, before it closed the channel
+     */
     public boolean endedBySenders() {
         return endedBySenders;
     }

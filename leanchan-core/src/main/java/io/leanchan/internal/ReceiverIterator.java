@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 /**
  * The iterator of {@link Receiver#iterator()}: with {@link CoreHooks}, {@code hasNext()} waits without taking
  * ({@code awaitAvailable}); without them it takes the next message ahead and holds it until {@code next()}.
+ *
+ * @param <T> the type of messages
  */
 public final class ReceiverIterator<T> implements Iterator<T> {
     private final Receiver<T> rx;
@@ -19,6 +21,14 @@ public final class ReceiverIterator<T> implements Iterator<T> {
     /** The message taken ahead by hasNext() (only without hooks). */
     private T ahead;
 
+    /**
+     * An iterator that receives from {@code rx}.
+     *
+     * @param rx    the receiver to iterate over
+     * @param hooks {@code rx}'s hooks ({@link CoreHooks#of(Object)}), or {@code null} if it has none: then
+     *              {@code hasNext()} takes the next message ahead
+     * @throws NullPointerException if {@code rx} is null
+     */
     public ReceiverIterator(Receiver<T> rx, CoreHooks<T> hooks) {
         this.rx = Objects.requireNonNull(rx, "rx");
         this.hooks = hooks;
@@ -64,7 +74,15 @@ public final class ReceiverIterator<T> implements Iterator<T> {
         return c;
     }
 
-    /** The spliterator of {@link Receiver#spliterator()}: receives on each advance, never splits. */
+    /**
+     * The spliterator of {@link Receiver#spliterator()}: receives on each advance, never splits.
+     *
+     * @param <T> the type of messages
+     * @param rx  the receiver to traverse
+     * @return a new {@code ORDERED}, {@code NONNULL} spliterator of unknown size whose {@code tryAdvance} waits
+     *         for the next message ({@code receiveOrNull()}) and returns {@code false} at the end of the stream
+     * @throws NullPointerException if {@code rx} is null
+     */
     public static <T> Spliterator<T> spliterator(Receiver<T> rx) {
         Objects.requireNonNull(rx, "rx");
         return new Spliterator<T>() {

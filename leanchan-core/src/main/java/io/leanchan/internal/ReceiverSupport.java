@@ -11,7 +11,15 @@ public final class ReceiverSupport {
     private ReceiverSupport() {
     }
 
-    /** The hooks behind {@code side}, or UnsupportedOperationException naming {@code what}. */
+    /**
+     * The hooks behind {@code side}, or UnsupportedOperationException naming {@code what}.
+     *
+     * @param <T>  the type of messages
+     * @param side the channel, sender or receiver whose hooks are needed
+     * @param what the name of the calling method, for the exception's message
+     * @return the hooks of {@code side}
+     * @throws UnsupportedOperationException if {@code side} is not backed by a leanchan channel
+     */
     public static <T> CoreHooks<T> hooks(Object side, String what) {
         CoreHooks<T> h = CoreHooks.of(side);
         if (h == null) {
@@ -20,7 +28,21 @@ public final class ReceiverSupport {
         return h;
     }
 
-    /** receiveMany: wait (negative nanos: no limit) for one message, then move up to max without waiting. */
+    /**
+     * receiveMany: wait (negative nanos: no limit) for one message, then move up to max without waiting.
+     *
+     * @param <T>   the type of messages
+     * @param rx    the receiver to take from
+     * @param sink  where the messages go, each taken from the channel only once {@code sink.add} returned
+     * @param max   the most messages to move; 0 returns 0 at once
+     * @param nanos the longest wait for the first message: negative for no limit, 0 for none
+     * @return the number of messages moved: 0 only on timeout, at the end of the stream, or if {@code max} is 0
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalArgumentException if {@code max < 0}
+     * @throws UnsupportedOperationException if {@code rx} is not backed by a leanchan channel
+     * @throws IllegalStateException if another receive is in progress or waiting
+     * @throws InterruptedException if interrupted while waiting; nothing was consumed
+     */
     public static <T> int receiveMany(Receiver<T> rx, Collection<? super T> sink, int max, long nanos)
             throws InterruptedException {
         Objects.requireNonNull(sink, "sink");
@@ -43,7 +65,20 @@ public final class ReceiverSupport {
     }
 
 
-    /** drain(consumer, limit): hand over, then take. */
+    /**
+     * drain(consumer, limit): hand over, then take.
+     *
+     * @param <T>      the type of messages
+     * @param rx       the receiver to take from
+     * @param consumer receives each message before it is taken from the channel
+     * @param limit    the most messages to hand over
+     * @return the number of messages the consumer accepted
+     * @throws NullPointerException if {@code consumer} is null
+     * @throws IllegalArgumentException if {@code limit < 0}
+     * @throws UnsupportedOperationException if {@code rx} is not backed by a leanchan channel
+     * @throws IllegalStateException if another receive is in progress, or the head changed between the peek
+     *                               and the take (an overlapping receive)
+     */
     public static <T> int drain(Receiver<T> rx, Consumer<? super T> consumer, int limit) {
         Objects.requireNonNull(consumer, "consumer");
         if (limit < 0) {

@@ -1,5 +1,6 @@
 package io.leanchan;
 
+import io.leanchan.internal.Backoff;
 import io.leanchan.internal.MpscChannel;
 import io.leanchan.internal.Waker;
 
@@ -583,7 +584,7 @@ public final class Select<R> {
          *         future); {@code false} if the select had already been settled
          */
         private boolean withdraw() {
-            for (;;) {
+            for (int spins = 0; ; ) {
                 int s = state;
                 if (s == PENDING) {
                     if (STATE.compareAndSet(this, PENDING, DONE)) {
@@ -591,10 +592,10 @@ public final class Select<R> {
                         return true;
                     }
                 } else if (s == CLAIMED) {
-                    Thread.onSpinWait(); // a take in another thread, no user code inside: bounded
+                    Backoff.pause(spins++); // a take in another thread, no user code inside: bounded
                 } else {
                     while (!isDone()) {
-                        Thread.onSpinWait();
+                        Backoff.pause(spins++);
                     }
                     return false;
                 }

@@ -83,8 +83,8 @@ public final class BatchFuture<T> extends CompletableFuture<List<T>> {
         }
         // Too late: a message was taken (or the stream ended) and this future is being completed. Future.cancel
         // promises isDone() once it returns, so wait for it; no user code runs in between.
-        while (!isDone()) {
-            Thread.onSpinWait();
+        for (int spins = 0; !isDone(); spins++) {
+            Backoff.pause(spins);
         }
         return false;
     }

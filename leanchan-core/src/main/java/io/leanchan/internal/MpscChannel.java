@@ -226,12 +226,9 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return pend == 0 ? c : c - ((c - (pend >>> 1)) & 0x7FFF_FFFFL);
     }
 
+    /** One step of waiting for another thread's short step (see {@link Backoff}: why a virtual thread sleeps). */
     private static void backoff(int spins) {
-        if (spins < 64) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
-        }
+        Backoff.pause(spins);
     }
 
     // =====================================================================================================
@@ -973,6 +970,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
         Thread me = Thread.currentThread();
+        int busy = 0; // steps spent waiting for a storage change (PLOCK) by another thread
         for (;;) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -990,9 +988,10 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 if ((e = next(take)) != null) {
                     return e;
                 }
-                Thread.onSpinWait();
+                backoff(busy++);
                 continue;
             }
+            busy = 0;
             if ((v & CLOSED) != 0) {
                 releaseStorage(k);
                 return END;
@@ -1144,7 +1143,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
      * this again. The future's dependents run after it is settled and the receive state released.
      */
     private void fulfil(ReceiveFuture<T> f) {
-        for (;;) {
+        for (int spins = 0; ; ) {
             if (!f.claim()) {
                 return;
             }
@@ -1177,7 +1176,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             // the future CLAIMED and did nothing, so look once more: RWAIT gone means claim again.
             if ((v & PLOCK) != 0 || (v >>> PSHIFT) != c || !P.compareAndSet(this, v, v | RWAIT)) {
                 f.unclaim();
-                Thread.onSpinWait(); // a message came in meanwhile, or the storage is changing: claim again
+                backoff(spins++); // a message came in meanwhile, or the storage is changing: claim again
                 continue;
             }
             f.unclaim();
@@ -1189,7 +1188,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
 
     /** The take of a claimed future's fulfiller: no owner check, no sender wake-up, no retention. */
     private Object takeFor() {
-        for (;;) {
+        for (int spins = 0; ; ) {
             long k = c;
             Object[] b = (Object[]) RBUF.getOpaque(this);
             Object e;
@@ -1217,7 +1216,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if ((v >>> PSHIFT) == k) {
                 return null;
             }
-            Thread.onSpinWait();
+            backoff(spins++); // claimed, still being written
         }
     }
 

@@ -64,7 +64,7 @@ final class ReceiveFuture<T> extends CompletableFuture<T> {
 
     /** Settles the future from outside (cancel, complete, completeExceptionally); false if already taken. */
     private boolean withdraw() {
-        for (;;) {
+        for (int spins = 0; ; ) {
             int s = state;
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, DONE)) {
@@ -73,12 +73,12 @@ final class ReceiveFuture<T> extends CompletableFuture<T> {
                 }
             } else if (s == CLAIMED) {
                 // a take is in progress on another thread (never on this one: no user code runs while
-                // CLAIMED); it ends within a bounded number of steps
-                Thread.onSpinWait();
+                // CLAIMED); it ends within a bounded number of steps (which may include a backoff: see Backoff)
+                Backoff.pause(spins++);
             } else {
                 // DONE: the result is being written without user code in between; cancel() promises isDone()
                 while (!isDone()) {
-                    Thread.onSpinWait();
+                    Backoff.pause(spins++);
                 }
                 return false;
             }

@@ -67,17 +67,17 @@ final class SendFuture extends CompletableFuture<Void> {
     }
 
     private boolean withdraw() {
-        for (;;) {
+        for (int spins = 0; ; ) {
             int s = state;
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, DONE)) {
                     return true;
                 }
             } else if (s == CLAIMED) {
-                Thread.onSpinWait(); // a retry on another thread: bounded, no user code inside
+                Backoff.pause(spins++); // a retry on another thread: bounded, no user code inside
             } else {
                 while (!isDone()) {
-                    Thread.onSpinWait();
+                    Backoff.pause(spins++);
                 }
                 return false;
             }

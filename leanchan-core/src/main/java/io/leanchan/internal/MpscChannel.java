@@ -114,6 +114,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Index range. P keeps 60 bits of index: 2^60 messages over a channel's life.
  * </pre>
+ *
+ * @param <T> the type of the messages
  */
 public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>, CoreHooks<T> {
 
@@ -185,7 +187,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     @SuppressWarnings("unused") private Object rx;
     @SuppressWarnings("unused") private Object sw;
 
-    /** @param capacity at least 1; {@link #UNBOUNDED} for an unbounded channel */
+    /**
+     * A new channel with no storage: 64 bytes, whatever the capacity.
+     *
+     * @param capacity at least 1; {@link #UNBOUNDED} for an unbounded channel
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
     public MpscChannel(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
@@ -1092,6 +1099,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
      * channel to be empty, so the next send wakes it. The caller must own the receive side (it has just
      * received or polled on this thread).
      *
+     * @param waiter the selecting Thread (unparked by the next send) or a {@link Waker} (woken by it)
      * @return false (and nothing registered) if the channel is not empty, is closed, or is changing its storage:
      *     the caller looks at it again instead of waiting
      * @throws IllegalStateException if another receive is waiting on this channel
@@ -1111,7 +1119,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return false;
     }
 
-    /** Undoes {@link #armWaiter}: RWAIT cleared first (while rx still names the waiter), then rx. */
+    /**
+     * Undoes {@link #armWaiter}: RWAIT cleared first (while rx still names the waiter), then rx.
+     *
+     * @param waiter what {@link #armWaiter} registered; nothing happens if another waiter is registered now
+     */
     public void disarmWaiter(Object waiter) {
         if (RX.getVolatile(this) == waiter) {
             clearRwait();

@@ -52,10 +52,11 @@ import java.util.concurrent.BlockingQueue;
  *   call any method of the channel or of any future; what they throw stays in their own future.</li>
  *   <li>Guaranteed only on a best-effort basis: an Error thrown while a waiting sender is being woken after a
  *   take is not rethrown to the receiver (the taken message is returned; that sender is woken by the next take
- *   or by its own re-check, within {@code 50 us}); and two receives that race from two threads with no ordering
- *   between them (a misuse of the one-receive-at-a-time rule that the receive fast path, having no atomic
- *   instruction, cannot decide) are reported at the displaced thread's next receive but may already have
- *   delivered a message twice.</li>
+ *   or by its own re-check, within {@code 50 us}).</li>
+ *   <li>Not guaranteed: two non-waiting receives that race from two threads with no ordering between them (a
+ *   misuse of the one-receive-at-a-time rule) are not detected, and can deliver a message twice and leave the
+ *   channel unable to make progress: the receive fast path has no atomic instruction, and without one the
+ *   race cannot be decided (see {@link Receiver}).</li>
  * </ul>
  *
  * @param <T> the type of messages; {@code null} is not a message

@@ -24,9 +24,12 @@ import java.util.stream.StreamSupport;
  * to thread, but receives must not overlap (a handover between threads must be ordered, as by any
  * happens-before edge: a lock, a queue, a future). A waiting receive ({@link #receive()}, a timed receive, a
  * pending {@link #receiveAsync()}, a waiting {@link #receiveMany(Collection, int)} or iterator) holds the
- * receiving side: any other receive meanwhile throws {@link IllegalStateException}. Two threads receiving at
- * the same time without ordering between them is a misuse that the channel reports (with
- * {@link IllegalStateException}) at the displaced thread's next receive.
+ * receiving side: any other receive meanwhile throws {@link IllegalStateException}, exactly. Two threads
+ * making non-waiting receives ({@link #tryReceive()}, {@code drainTo}, a receive that finds a message at once)
+ * at the same time with no ordering between them is a misuse that the channel does <em>not</em> detect: the
+ * receive fast path has no atomic instruction that could decide it, and no detection is possible without one.
+ * Such a race can deliver a message twice and leave the channel unable to make progress. Use one thread at a
+ * time, or hand over with a happens-before edge.
  *
  * <p><b>Nothing lost.</b> A receive that times out, is interrupted or whose future is cancelled consumes
  * nothing. A batch receive takes a message only once the sink or consumer accepted it. Received slots are

@@ -109,8 +109,13 @@ import java.util.concurrent.locks.LockSupport;
  * with a CAS (a handover: the previous owner's receives happened-before, as the single-consumer contract
  * requires). A thread parked in a receive, and a pending receiveAsync, hold the receive state: every other
  * receive attempt fails with IllegalStateException (exactly; a CAS decides it). A takeover between two
- * threads that receive at the same time without any ordering (misuse) is detected at the displaced
- * thread's next receive, not inside the racing take: the fast path has no atomic to decide it.
+ * threads that make non-waiting receives at the same time without any ordering (misuse) is NOT detected:
+ * the owner's take is plain loads and stores (read C and the slot, clear the slot, release C + 1), so a
+ * thread that took over can read the same C and slot before the displaced owner's stores are visible (the
+ * message is delivered twice), and the displaced owner's late store of C can move C backwards over the new
+ * owner's takes (their slots are empty below P's index: every later take waits for a publication that never
+ * comes). Telling a mid-take owner from an idle one needs a StoreLoad fence or an atomic on the owner's side,
+ * i.e. on every take, which is what this design leaves out (docs/stress.md, finding 7).
  *
  * Index range. P keeps 60 bits of index: 2^60 messages over a channel's life.
  * </pre>

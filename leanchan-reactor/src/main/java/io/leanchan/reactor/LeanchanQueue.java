@@ -16,9 +16,11 @@ import java.util.function.Supplier;
  * back when the consumer drains it.
  *
  * <p>Why not {@link Channel#asBlockingQueue()}: Reactor can clear a unicast sink's buffer from the emitting thread
- * while a fused subscriber that is being cancelled still polls it; the channel reports such an overlap with an
- * {@link IllegalStateException} (at that receive or the displaced thread's next one), which the view's
- * {@code clear()} would throw into the emitter. This queue's {@link #clear} does not
+ * while a fused subscriber that is being cancelled still polls it; the channel reports an overlap with a
+ * waiting receive with an {@link IllegalStateException}, which the view's {@code clear()} would throw into the
+ * emitter. (An overlap of two non-waiting receives is not detected at all: see {@link Channel}'s guarantees. In
+ * Reactor it can only happen in that cancellation race, where the elements are being discarded; a duplicate
+ * discard, or a clear() or poll() that never returns, is the known risk.) This queue's {@link #clear} does not
  * (see there), its {@link #offer} answers {@code false} on a closed channel instead of throwing, and it is 8 bytes
  * smaller (one field). Everything else delegates to the channel.
  *

@@ -155,6 +155,96 @@ class CoreBugsTest {
         }
     }
 
+    /**
+     * Finding 6, fixed in core commit c2562c4 (found by LeakTest): a sender that gave up (a zero timeout, a timed
+     * send that timed out, a cancelled sendAsync) left its SenderQueue node linked until the next take dequeued it,
+     * so while the receiver took nothing the queue grew by one node per give-up, without bound (12,000 give-ups
+     * kept 12,000 nodes, and a cancelled sendAsync kept its handed-back message reachable). Now a zero-timeout send
+     * links nothing and a withdrawing sender unlinks the dead nodes at the head at once. (Behind a live waiter they
+     * still stay until it is woken: CoreV2BugsTest, open.)
+     */
+    @Test
+    void cancelledWaitersAreNotKeptWhileNoTakeHappens() throws Exception {
+        Channel<Object> ch = Channel.bounded(1);
+        io.leanchan.Sender<Object> s = ch.sender();
+        assertThat(s.trySend("full")).isTrue();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(s.send("m" + i, 0, TimeUnit.NANOSECONDS)).isFalse(); // a zero timeout: linked a node
+        }
+        assertThat(Internals.linkedWaiters(ch)[0]).as("core v2 finding 6: nodes kept by 10,000 zero-timeout sends").isZero();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(s.send("t" + i, 1, TimeUnit.MICROSECONDS)).isFalse();
+        }
+        for (int i = 0; i < 1_000; i++) {
+            CompletableFuture<Void> f = s.sendAsync("f" + i);
+            assertThat(f.cancel(false)).isTrue();
+        }
+        int[] linked = Internals.linkedWaiters(ch);
+        assertThat(linked[0])
+                .as("core v2 finding 6: SenderQueue nodes kept by 12,000 senders that gave up (%d cancelled)", linked[1])
+                .isZero();
+        assertThat(ch.receiver().tryReceive()).isEqualTo("full");
+        assertThat(ch.receiver().tryReceive()).as("nothing that gave up was delivered").isNull();
+    }
+
+    /**
+     * Finding 10, fixed in core commit 8545e94 (found by the soak in mvn verify, which hung in close()): a virtual
+     * thread growing the ring held PLOCK while it yielded waiting for a claimed slot, and virtual threads spinning
+     * (later yield-spinning) on PLOCK kept it from ever being mounted again: PLOCK never released, every send, the
+     * receiver's switch and close() spinning forever. Now every wait on another thread's step goes through
+     * Backoff (a virtual thread sleeps after a few yields). {@link PlockStarvationProbe} in child JVMs with two
+     * carriers, killed by a watchdog (exit 3) if the threads do not all finish after the run. (The receiver can
+     * still stall for the whole run in that probe: finding 11, CoreV2BugsTest, open.)
+     */
+    @Test
+    void virtualThreadsSpinningOnPlockDoNotStarveTheGrower() throws Exception {
+        int wedged = 0;
+        StringBuilder runs = new StringBuilder();
+        for (int run = 0; run < 3; run++) {
+            ProbeRun r = runPlockProbe(4, false);
+            runs.append(String.format("%n  run %d: exit %d: %s", run + 1, r.exit(), r.lastLine()));
+            if (r.exit() != 0) {
+                wedged++;
+            }
+        }
+        assertThat(wedged).as("core v2 finding 10: runs of 3 in which the channel wedged (exit 3)%s", runs).isZero();
+    }
+
+    record ProbeRun(int exit, String output) {
+        String lastLine() {
+            String[] lines = output.strip().split("\\R");
+            return lines.length == 0 ? "" : lines[lines.length - 1];
+        }
+    }
+
+    /**
+     * Runs {@link PlockStarvationProbe} for {@code seconds} in a child JVM with two carriers for virtual threads;
+     * exit -1 if it had to be killed. Its output is printed and returned (the probe's watchdog prints the stacks).
+     */
+    static ProbeRun runPlockProbe(int seconds, boolean strict) throws Exception {
+        String cp = location(Channel.class) + File.pathSeparator + location(PlockStarvationProbe.class);
+        File out = File.createTempFile("plock-probe", ".txt");
+        try {
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djdk.virtualThreadScheduler.parallelism=2", "-cp", cp, PlockStarvationProbe.class.getName(),
+                    String.valueOf(seconds)));
+            if (strict) {
+                cmd.add("strict");
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out).start();
+            boolean exited = p.waitFor(seconds + 60L, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String text = java.nio.file.Files.readString(out.toPath());
+            System.out.print(text);
+            return new ProbeRun(exited ? p.exitValue() : -1, text);
+        } finally {
+            out.delete();
+        }
+    }
+
     static String location(Class<?> c) throws Exception {
         return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }

@@ -149,6 +149,29 @@ class TransitionShapesTest {
         assertThat(Check0.drain(ch.receiver())).isEqualTo("p2 a1 a2 a3");
     }
 
+    @Test
+    void linkBehindCancelledSetupLeavesOnlyACancelledNodeLinked() throws Exception {
+        // the setup of CoreV2Test.LinkBehindCancelledVsTake (finding 8): full, a pending sendAsync ahead of a
+        // timed-out send, then the take that delivers the future. A timed-out send alone unlinks its node at once
+        // (core c2562c4), so it takes a live node ahead to keep the cancelled one linked
+        Channel<String> alone = Channel.bounded(1);
+        alone.sender().trySend("p");
+        assertThat(alone.sender().send("gone", 1, java.util.concurrent.TimeUnit.NANOSECONDS)).isFalse();
+        assertThat(Internals.linkedWaiters(alone)).as("a timed-out send alone leaves nothing linked").containsExactly(0, 0);
+
+        Channel<String> ch = Channel.bounded(1);
+        ch.sender().trySend("p");
+        java.util.concurrent.CompletableFuture<Void> q = ch.sender().sendAsync("q");
+        assertThat(ch.sender().send("gone", 1, java.util.concurrent.TimeUnit.NANOSECONDS)).isFalse();
+        assertThat(Internals.linkedWaiters(ch)).as("q live, gone cancelled behind it").containsExactly(2, 1);
+        assertThat(ch.receiver().tryReceive()).isEqualTo("p");
+        assertThat(q).isCompleted();
+        assertThat(Internals.linkedWaiters(ch)).as("only the cancelled node left").containsExactly(1, 1);
+        assertThat(ch.sender().trySend("x")).as("full again with q").isFalse();
+        assertThat(Check0.drain(ch.receiver())).isEqualTo("q");
+        new io.leanchan.stress.jcstress.CoreV2Test.LinkBehindCancelledVsTake(); // its own check of the shape
+    }
+
     /** Like the jcstress Check.drain. */
     static final class Check0 {
         static String drain(Receiver<String> r) {

@@ -36,7 +36,6 @@ class WaitersAtScaleTest {
 
     /** How long the ledger stress runs (quick in mvn verify; -Dwaiters.seconds for longer). */
     static final int SECONDS = Integer.getInteger("waiters.seconds", 8);
-    static final boolean CORE_BUGS = Boolean.getBoolean("stress.coreBugs");
 
     // ---------------------------------------------------------------------------------------------------------
     // Ledger: every message received once or handed back once.
@@ -156,22 +155,21 @@ class WaitersAtScaleTest {
         }
     }
 
-    record RoundResult(int senders, int messages, long received, long handedBack) {
+    record RoundResult(int capacity, int senders, int messages, long received, long handedBack) {
     }
 
     static RoundResult round(long seed, Ledger[] holder) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
-        // bounded(1) never grows. With growing rings and virtual-thread senders, core v2 finding 10 (a grower that
-        // yields while holding PLOCK, starved by virtual threads spinning on PLOCK) can wedge the channel and this
-        // JVM; those capacities run with -Dstress.coreBugs=true until it is fixed.
-        int[] caps = CORE_BUGS ? new int[] {1, 2, 16, 1024} : new int[] {1};
+        // bounded(1) never grows (the inline field); 2 and 16 grow to their ring cap; 1024 and unbounded (0) grow by
+        // doubling under the virtual-thread senders (growing capacities wedged core v2 before 8545e94: finding 10)
+        int[] caps = {1, 2, 16, 1024, 0};
         int capacity = caps[rnd.nextInt(caps.length)];
         int senders = 500 + rnd.nextInt(2500);
         int per = 1 + rnd.nextInt(5);
         int total = senders * per;
         Ledger l = new Ledger(total);
         holder[0] = l;
-        Channel<Integer> ch = Channel.bounded(capacity);
+        Channel<Integer> ch = capacity == 0 ? Channel.unbounded() : Channel.bounded(capacity);
         Sender<Integer> s = ch.sender();
         Receiver<Integer> r = ch.receiver();
         Queue<PendingSend> pending = new ConcurrentLinkedQueue<>();
@@ -312,7 +310,7 @@ class WaitersAtScaleTest {
         if (!r.isDrained()) {
             l.problem("not drained after the end of the stream");
         }
-        return new RoundResult(senders, total, l.received.get(), l.handedBack.get());
+        return new RoundResult(capacity, senders, total, l.received.get(), l.handedBack.get());
     }
 
     static void take(int m, Ledger l, int[] lastOf, int per) {
@@ -335,7 +333,12 @@ class WaitersAtScaleTest {
     }
 
     @Test
-    void thousandsOfWaitersCancellationAndCloseLoseNothing() throws Exception {
+    void thousandsOfWaitersCancellationAndCloseLoseNothing() {
+        // a channel that wedges (e.g. finding 10: close() spinning forever) fails the test instead of hanging the build
+        assertTimeoutPreemptively(Duration.ofSeconds(SECONDS + 180L), WaitersAtScaleTest::ledgerRounds);
+    }
+
+    static void ledgerRounds() throws Exception {
         long seed = Long.getLong("waiters.seed", System.nanoTime());
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
         SplittableRandom seeds = new SplittableRandom(seed);
@@ -345,6 +348,7 @@ class WaitersAtScaleTest {
         long handed = 0;
         long senders = 0;
         long[] kinds = new long[5];
+        java.util.Map<Integer, Integer> byCapacity = new java.util.TreeMap<>();
         do {
             Ledger[] holder = new Ledger[1];
             long rs = seeds.nextLong();
@@ -356,6 +360,7 @@ class WaitersAtScaleTest {
             received += res.received();
             handed += res.handedBack();
             senders += res.senders();
+            byCapacity.merge(res.capacity(), 1, Integer::sum);
             for (int k = 0; k < kinds.length; k++) {
                 kinds[k] += l.byKind[k].get();
             }
@@ -365,8 +370,11 @@ class WaitersAtScaleTest {
         for (int k = 0; k < kinds.length; k++) {
             sb.append(k == 0 ? "" : ", ").append(Ledger.KINDS[k]).append(' ').append(kinds[k]);
         }
-        System.out.printf("[waiters] %d rounds, %,d virtual-thread senders, %,d messages = %,d received + %,d handed back"
-                + " (%s); seed %d%n", rounds, senders, messages, received, handed, sb, seed);
+        StringBuilder caps = new StringBuilder();
+        byCapacity.forEach((c, n) -> caps.append(caps.length() == 0 ? "" : ", ").append(c == 0 ? "unbounded" : "bounded(" + c + ")")
+                .append(' ').append(n));
+        System.out.printf("[waiters] %d rounds (%s), %,d virtual-thread senders, %,d messages = %,d received + %,d handed"
+                + " back (%s); seed %d%n", rounds, caps, senders, messages, received, handed, sb, seed);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -386,21 +386,25 @@ public final class CoreV2Test {
     }
 
     /**
-     * LinkVsTake behind a cancelled node: a timed send timed out before the race, so its CANCELLED node is still
-     * linked (cancelled nodes are unlinked lazily) and SWAIT is set. The racing sender links behind it, so it is not
-     * "first" (q.isEmpty() counts the cancelled node) and parks without the SENDER_RECHECK_NANOS re-check. If the
-     * take's wakeOldest misses the new node and clearSwait then sees it, nobody wakes it until the next take or
-     * the receiver's next empty check (finding 8, by reading; the consumer here takes once and stops). Reported as
-     * "stalled" (interesting, not forbidden, so that the quick build stays green until the core is fixed; flip it
-     * to FORBIDDEN then).
+     * LinkVsTake behind a cancelled node (finding 8). Setup: a full bounded(1) holding p; a pending sendAsync(q) is
+     * linked first, a timed send of "gone" times out behind it (its CANCELLED node is not unlinked: a withdrawing
+     * sender unlinks dead nodes only at the head, and q's is live); the take of p wakes q's node, q's future is
+     * delivered, so the channel is full again with q and the SenderQueue holds only the cancelled node (checked
+     * here and in TransitionShapesTest). Since core c2562c4 a timed send that gives up at the head unlinks its
+     * node, so the setup used before (one timed-out send) no longer left anything linked. The racing sender links
+     * behind the cancelled node while the consumer takes q. On core v2 at 22f8eb4 it was not "first" (q.isEmpty()
+     * counted the cancelled node) and parked without the SENDER_RECHECK_NANOS re-check, so a take whose wakeOldest
+     * missed it left it waiting for room that existed. Fixed in core 05946ca / 24c7b78 (every newly linked node
+     * parks for at most SENDER_RECHECK_NANOS and looks again): a send that got the room 200 ms or more after the
+     * take ("stalled"), or timed out with the room there, is FORBIDDEN.
      */
     @JCStressTest
-    @Description("a sender linking behind a cancelled node of a full bounded(1) racing the take that makes room")
-    @Outcome(id = "p, sent, a", expect = ACCEPTABLE, desc = "the sender got the room")
-    @Outcome(id = "p, sent after 1 ms\\+, a", expect = ACCEPTABLE_INTERESTING, desc = "the room was found late (descheduled)")
-    @Outcome(id = "p, stalled, a", expect = ACCEPTABLE_INTERESTING, desc = "finding 8: waited >= 200 ms with room there (no re-check)")
-    @Outcome(id = "p, late take, ", expect = ACCEPTABLE_INTERESTING, desc = "timed out before the consumer actor ran (time-sliced)")
-    @Outcome(expect = FORBIDDEN, desc = "a message lost or duplicated, or the send failed")
+    @Description("a sender linking behind (only) a cancelled node of a full bounded(1) racing the take that makes room")
+    @Outcome(id = "q, sent, a", expect = ACCEPTABLE, desc = "the sender got the room")
+    @Outcome(id = "q, sent after 1 ms\\+, a", expect = ACCEPTABLE_INTERESTING, desc = "the room was found late (descheduled)")
+    @Outcome(id = "q, stalled, a", expect = FORBIDDEN, desc = "finding 8: waited >= 200 ms after the take with room there")
+    @Outcome(id = "q, late take, ", expect = ACCEPTABLE_INTERESTING, desc = "timed out before the consumer actor ran (time-sliced)")
+    @Outcome(expect = FORBIDDEN, desc = "a message lost or duplicated, the send timed out with room, or the setup failed")
     @State
     public static class LinkBehindCancelledVsTake {
         final Channel<String> ch = Channel.bounded(1);
@@ -409,12 +413,21 @@ public final class CoreV2Test {
 
         public LinkBehindCancelledVsTake() {
             send(ch, "p");
+            CompletableFuture<Void> q = ch.sender().sendAsync("q");
             try {
                 if (ch.sender().send("gone", 1, TimeUnit.NANOSECONDS)) {
                     throw new IllegalStateException("setup: sent into a full channel");
                 }
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
+            }
+            if (!"p".equals(r.tryReceive()) || !q.isDone() || q.isCompletedExceptionally()) {
+                throw new IllegalStateException("setup: the take of p did not deliver the pending q");
+            }
+            int[] linked = Internals.linkedWaiters(ch);
+            if (linked[0] != 1 || linked[1] != 1) {
+                throw new IllegalStateException("setup: expected only one cancelled node linked, found "
+                        + linked[0] + " (" + linked[1] + " cancelled)");
             }
         }
 

@@ -155,10 +155,10 @@ public final class Soak {
     private static final int[] CAPACITIES = {1, 2, 3, 4, 5, 8, 64, 1024, 0};
 
     /**
-     * Whether participants may be virtual threads ({@code -Dsoak.virtual}, default true). {@code mvn verify} runs
-     * the soak with platform threads only while core v2 finding 10 is open (docs/stress.md): a virtual-thread
-     * grower that yields while holding PLOCK is starved by virtual threads spinning on PLOCK, and the channel
-     * (and this soak's close) spins forever.
+     * Whether participants may be virtual threads ({@code -Dsoak.virtual}, default true, in {@code mvn verify}
+     * too). {@code mvn verify} ran the soak with platform threads only while core v2 finding 10 was open
+     * (docs/stress.md: a virtual-thread grower that yielded while holding PLOCK was starved by virtual threads
+     * spinning on PLOCK, and the channel, and this soak's close, spun forever; fixed in core 8545e94).
      */
     static final boolean VIRTUAL = Boolean.parseBoolean(System.getProperty("soak.virtual", "true"));
 

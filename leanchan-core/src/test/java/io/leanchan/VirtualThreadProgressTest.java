@@ -16,14 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Progress on virtual threads when many of them wait for one that holds a short step (see {@code Backoff}).
+ * Progress on virtual threads when many of them wait on one another (see {@code Backoff}).
  *
- * <p>The livelock this guards against: with spin-then-yield alone, a virtual thread that holds the step and yields
- * while its carrier's local queue is empty goes to the scheduler's shared queue, and never runs again while
- * the waiters keep requeueing themselves locally with their own yields. Found as a hang of 1 in 3 runs of 1,000
- * virtual senders into {@code bounded(1024)} (a grower starved holding the channel's storage lock).
- * {@link #aYieldingHolderIsNotStarvedByAThousandWaiters} fails (the holder never finishes) when
- * {@code Backoff.pause} only spins and yields.
+ * <ul>
+ * <li>Finding 10: with spin-then-yield everywhere, a virtual thread that holds a step (a grower holding the storage
+ * lock, waiting for a claimed slot) and yields while its carrier's local queue is empty goes to the scheduler's
+ * shared queue, and never runs again while the waiters keep requeueing themselves locally with their own yields
+ * (a hang of 1 in 3 runs of 1,000 virtual senders into {@code bounded(1024)}).
+ * {@link #aHolderWaitingForAStoreIsNotStarvedByAThousandYieldingWaiters} fails when {@code Backoff.awaitStore}
+ * yields on a virtual thread.</li>
+ * <li>Finding 11: a waiter that sleeps instead of yielding is woken by a timer, through the same shared queue, and
+ * is not mounted again while other virtual threads yield in a loop (a producer that polls a full channel).
+ * {@link #aWaiterThatPausesIsNotStarvedByVirtualThreadsThatYieldInALoop} fails when {@code Backoff.pause}
+ * sleeps.</li>
+ * </ul>
  */
 class VirtualThreadProgressTest {
 
@@ -35,7 +41,7 @@ class VirtualThreadProgressTest {
     }
 
     @Test
-    void aYieldingHolderIsNotStarvedByAThousandWaiters() throws Exception {
+    void aHolderWaitingForAStoreIsNotStarvedByAThousandYieldingWaiters() throws Exception {
         for (int run = 0; run < 3; run++) {
             released = false;
             CountDownLatch go = new CountDownLatch(1);
@@ -54,9 +60,9 @@ class VirtualThreadProgressTest {
             }
             CountDownLatch holderDone = new CountDownLatch(1);
             VirtualThreads.start(() -> {
-                // waits for "someone else" 200 steps, as a grower waits for a slot being written
+                // waits 200 steps, as a grower holding the lock waits for a slot being written
                 for (int s = 0; s < 200; s++) {
-                    Backoff.pause(s);
+                    Backoff.awaitStore(s);
                 }
                 released = true;
                 holderDone.countDown();
@@ -68,6 +74,44 @@ class VirtualThreadProgressTest {
                 t.join(10_000);
             }
             assertTrue(done, "run " + run + ": the holder was starved by 1,000 waiting virtual threads");
+        }
+    }
+
+    @Test
+    void aWaiterThatPausesIsNotStarvedByVirtualThreadsThatYieldInALoop() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            released = false;
+            // The yielders wait on a gate that the waiter opens once it runs, so that they are woken from a carrier
+            // (into its local queue) while the waiter is mounted: a virtual thread started or woken from outside
+            // the scheduler would be starved by them whatever the channel does (JDK behaviour, not under test).
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Thread> yielders = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                yielders.add(VirtualThreads.start(() -> {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    while (!released) {
+                        Thread.yield(); // a producer polling a full channel: if (!trySend(m)) Thread.yield()
+                    }
+                }));
+            }
+            CountDownLatch waiterDone = new CountDownLatch(1);
+            VirtualThreads.start(() -> {
+                gate.countDown();
+                for (int s = 0; s < 500; s++) {
+                    Backoff.pause(s); // a receiver waiting for the storage lock
+                }
+                waiterDone.countDown();
+            });
+            boolean done = waiterDone.await(30, TimeUnit.SECONDS);
+            released = true;
+            for (Thread t : yielders) {
+                t.join(10_000);
+            }
+            assertTrue(done, "run " + run + ": the pausing waiter was starved by 7 yielding virtual threads");
         }
     }
 

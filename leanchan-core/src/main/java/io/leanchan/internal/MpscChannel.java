@@ -238,7 +238,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return pend == 0 ? c : c - ((c - (pend >>> 1)) & 0x7FFF_FFFFL);
     }
 
-    /** One step of waiting for another thread's short step (see {@link Backoff}: why a virtual thread sleeps). */
+    /** One step of waiting for a thread that holds PLOCK or a CLAIMED state (see {@link Backoff}). */
     private static void backoff(int spins) {
         Backoff.pause(spins);
     }
@@ -350,7 +350,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 if (e != null || k < (long) C.getAcquire(this)) {
                     break; // published, or consumed meanwhile (then its copy is dropped: e may be stale, see below)
                 }
-                backoff(spins); // claimed before our lock, still being written
+                Backoff.awaitStore(spins); // claimed before our lock, still being written
             }
             if (k < (long) C.getAcquire(this)) {
                 e = null; // consumed: no copy
@@ -823,7 +823,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if (e != null) {
                 return true;
             }
-            backoff(spins);
+            Backoff.awaitStore(spins);
         }
     }
 
@@ -1233,7 +1233,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if ((v >>> PSHIFT) == k) {
                 return null;
             }
-            backoff(spins++); // claimed, still being written
+            Backoff.awaitStore(spins++); // claimed, still being written
         }
     }
 

@@ -157,6 +157,7 @@ public final class Report {
             case "ABQ_1024" -> "ABQ";
             case "LBQ_1024" -> "LBQ";
             case "MPSC_ARRAY_1024" -> "MpscArray";
+            case "MPSC_UNPADDED_1024" -> "MpscUnpadded";
             case "MPSC_CHUNKED_1024" -> "MpscChunked";
             case "MPSC_XADD_UNBOUNDED" -> "MpscXadd";
             case "AGRONA_M2O_1024" -> "Agrona M2O";
@@ -250,7 +251,10 @@ public final class Report {
                 - Other work on the machine shows in every figure: see the load rows above.
                 - `B/op` is JMH's `gc.alloc.rate.norm`: bytes allocated by all threads per benchmark op. In the \
                 group benchmarks an op is any call (a failed offer or an empty poll counts), so `B/msg` \
-                (= B/op x ops / messages received) is the figure per message moved. It has the same definition as                 the lab's `alloc_per_msg_*` and the core's A1/A2 (everything a run allocated over the messages it                 moved); the workloads differ: here two or three threads, where the consumer can find a channel                 empty in the middle of a burst; in the lab one thread after a warm-up; A2 from a fresh channel.
+                (= B/op x ops / messages received) is the figure per message moved. It has the same definition as \
+                the lab's `alloc_per_msg_*` and the core's A1/A2 (everything a run allocated over the messages it \
+                moved); the workloads differ: here two or three threads, where the consumer can find a channel \
+                empty in the middle of a burst; in the lab one thread after a warm-up; A2 from a fresh channel.
 
                 """);
 
@@ -374,8 +378,8 @@ public final class Report {
         md.append("## How to reproduce\n\n");
         md.append("""
                 ```
-                bin/bench                       # quick suite, about 11 minutes on 2 cores with the build; rewrites this file
-BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root; for a shared machine)
+                bin/bench                       # quick suite, about 20 minutes on 2 cores with the build; rewrites this file
+                BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root; for a shared machine)
                 java -jar leanchan-bench/target/benchmarks.jar ThroughputBench -p subject=LEANCHAN_1024 -prof gc
                 java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.LatencyHarness LEANCHAN_1024 platform 2000 3000 out.jsonl
                 ```

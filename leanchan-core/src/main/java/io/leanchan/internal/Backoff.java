@@ -39,9 +39,15 @@ public final class Backoff {
     /** {@code Thread::isVirtual} (Java 21+), or null on Java 17. */
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
+    /** Not instantiable: static methods only. */
     private Backoff() {
     }
 
+    /**
+     * Looks up {@code Thread::isVirtual}.
+     *
+     * @return the handle, or null where the method does not exist (Java 17)
+     */
     private static MethodHandle isVirtualHandle() {
         try {
             return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));

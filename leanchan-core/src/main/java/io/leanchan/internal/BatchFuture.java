@@ -21,12 +21,21 @@ import java.util.function.Supplier;
  * @param <T> the type of messages
  */
 public final class BatchFuture<T> extends CompletableFuture<List<T>> {
+    /** The receiver the batch is taken from. */
     private final Receiver<T> rx;
+    /** The most messages in the batch (at least 1). */
     private final int max;
     /** Allocated up front, so that taking the first message into it cannot fail for want of memory. */
     private final List<T> batch;
+    /** The pending receive of the first message; set by start() right after it is started. */
     private CompletableFuture<T> first;
 
+    /**
+     * A batch future not yet started; see {@link #start}.
+     *
+     * @param rx  the receiver to take the batch from
+     * @param max the most messages in the batch
+     */
     private BatchFuture(Receiver<T> rx, int max) {
         this.rx = rx;
         this.max = max;
@@ -50,6 +59,13 @@ public final class BatchFuture<T> extends CompletableFuture<List<T>> {
         return f;
     }
 
+    /**
+     * Completes this future when the first receive completes: with the batch (the first message plus what
+     * drainTo moves), with an empty list at the end of the stream, or exceptionally; nothing if it was withdrawn.
+     *
+     * @param e  the first message, if the receive succeeded
+     * @param ex the receive's failure, or null
+     */
     private void onFirst(T e, Throwable ex) {
         if (ex != null) {
             Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
@@ -75,7 +91,11 @@ public final class BatchFuture<T> extends CompletableFuture<List<T>> {
         super.complete(batch);
     }
 
-    /** Withdraws the pending first receive; false if it already completed (the batch is on its way or done). */
+    /**
+     * Withdraws the pending first receive; false if it already completed (the batch is on its way or done).
+     *
+     * @return {@code true} if the pending receive was cancelled; {@code false} once this future is done
+     */
     private boolean withdraw() {
         CompletableFuture<T> f = first;
         if (f != null && f.cancel(false)) {

@@ -28,8 +28,11 @@ public final class BlockingQueueView<T> extends AbstractQueue<T> implements Bloc
     /** The most any channel holds (see {@link Channel#bounded(int)}). */
     private static final int MAX_HELD = 1 << 30;
 
+    /** The channel viewed. */
     private final Channel<T> ch;
+    /** {@code ch}'s shared sender, read once by the constructor. */
     private final Sender<T> tx;
+    /** {@code ch}'s receiver, read once by the constructor. */
     private final Receiver<T> rx;
 
     /**
@@ -44,6 +47,13 @@ public final class BlockingQueueView<T> extends AbstractQueue<T> implements Bloc
         this.rx = ch.receiver();
     }
 
+    /**
+     * The channel's hooks, else the receiver's.
+     *
+     * @param what the name of the calling method, for the exception's message
+     * @return the hooks of {@code ch} or {@code rx}
+     * @throws UnsupportedOperationException if neither has hooks
+     */
     private CoreHooks<T> hooks(String what) {
         CoreHooks<T> h = CoreHooks.of(ch);
         return h != null ? h : ReceiverSupport.hooks(rx, what);
@@ -133,6 +143,12 @@ public final class BlockingQueueView<T> extends AbstractQueue<T> implements Bloc
 
     // ---- traversal and search: not supported
 
+    /**
+     * The exception of a traversal or search method.
+     *
+     * @param what the name of the unsupported method, for the message
+     * @return an UnsupportedOperationException naming {@code what}
+     */
     private static UnsupportedOperationException unsupported(String what) {
         return new UnsupportedOperationException(what + " is not supported by a channel's BlockingQueue view: "
                 + "its storage belongs to its one consumer (see Channel.asBlockingQueue())");

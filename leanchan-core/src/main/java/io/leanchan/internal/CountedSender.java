@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * @param <T> the type of messages
  */
 public final class CountedSender<T> implements Sender<T> {
+    /** Access to {@link #closed}, for the close's CAS. */
     private static final VarHandle CLOSED;
 
     static {
@@ -28,11 +29,20 @@ public final class CountedSender<T> implements Sender<T> {
         }
     }
 
+    /** The channel's shared sender, which this handle's sends go to. */
     private final Sender<T> tx;
+    /** The channel's lifecycle record, which counts this handle while it is open. */
     private final Lifecycle lc;
     /** 0 open, 1 closed (this handle). */
     @SuppressWarnings("unused") private volatile int closed;
 
+    /**
+     * A handle over {@code tx}; see {@link #open}.
+     *
+     * @param tx   the channel's shared sender
+     * @param lc   the channel's lifecycle record
+     * @param open whether {@code lc} counted this handle ({@code false}: it is born closed)
+     */
     private CountedSender(Sender<T> tx, Lifecycle lc, boolean open) {
         this.tx = tx;
         this.lc = lc;
@@ -54,10 +64,21 @@ public final class CountedSender<T> implements Sender<T> {
         return new CountedSender<>(shared, lc, lc.acquire());
     }
 
+    /**
+     * Whether this handle has been closed (the channel may still be open).
+     *
+     * @return {@code true} once this handle is closed
+     */
     private boolean handleClosed() {
         return (int) CLOSED.getVolatile(this) != 0;
     }
 
+    /**
+     * The exception of a send through a closed handle.
+     *
+     * @param message the message that was not delivered, carried by the exception
+     * @return a ChannelClosedException carrying {@code message}
+     */
     private static ChannelClosedException handleClosedFor(Object message) {
         return new ChannelClosedException("this sender handle is closed; the message was not delivered", message);
     }

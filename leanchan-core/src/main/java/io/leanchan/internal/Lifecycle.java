@@ -13,6 +13,7 @@ import java.util.function.Supplier;
  * ({@link io.leanchan.Channel#openSender()}). 32 bytes with compressed oops.
  */
 public final class Lifecycle extends CompletableFuture<Void> {
+    /** Access to {@link #senders}, for its CASes. */
     private static final VarHandle SENDERS;
 
     static {
@@ -28,6 +29,7 @@ public final class Lifecycle extends CompletableFuture<Void> {
     /** Set by the close of the last counted handle, before it closes the channel. */
     private volatile boolean endedBySenders;
 
+    /** The value of {@link #senders} once the last counted handle has been closed, for good. */
     private static final int ENDED = -1;
 
     /** For the core only: create it in {@link CoreHooks#lifecycle()}. */
@@ -51,7 +53,12 @@ public final class Lifecycle extends CompletableFuture<Void> {
         return endedBySenders;
     }
 
-    /** Counts a new handle; false if the last handle has already been closed (the count stays at zero). */
+    /**
+     * Counts a new handle; false if the last handle has already been closed (the count stays at zero).
+     *
+     * @return {@code true} if the handle was counted
+     * @throws IllegalStateException if {@code Integer.MAX_VALUE} handles are open
+     */
     boolean acquire() {
         for (;;) {
             int n = (int) SENDERS.getVolatile(this);
@@ -67,7 +74,12 @@ public final class Lifecycle extends CompletableFuture<Void> {
         }
     }
 
-    /** Uncounts a handle; true if it was the last one (the count is then ENDED for good). */
+    /**
+     * Uncounts a handle; true if it was the last one (the count is then ENDED for good).
+     *
+     * @return {@code true} if the count went from 1 to {@link #ENDED}
+     * @throws IllegalStateException if no handle is counted
+     */
     boolean release() {
         for (;;) {
             int n = (int) SENDERS.getVolatile(this);
@@ -80,11 +92,16 @@ public final class Lifecycle extends CompletableFuture<Void> {
         }
     }
 
+    /** Records that the close of the last counted handle ends the stream; called before it closes the channel. */
     void markEndedBySenders() {
         endedBySenders = true;
     }
 
-    /** Open counted handles (for toString and tests of the internals); 0 once ended. */
+    /**
+     * Open counted handles (for toString and tests of the internals); 0 once ended.
+     *
+     * @return the number of open counted handles
+     */
     int openSenders() {
         return Math.max(0, (int) SENDERS.getVolatile(this));
     }

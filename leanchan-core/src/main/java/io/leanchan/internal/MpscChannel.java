@@ -131,11 +131,17 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /** The receiver's ring after a grow moved it: one slot, always empty, so the fast path finds nothing. */
     static final Object[] MOVED = new Object[1];
 
+    /** P's lock bit: held by whoever changes the storage, or by close() for one CAS. */
     static final long PLOCK = 1L;
+    /** P's closed bit: set once, by close(). */
     static final long CLOSED = 2L;
+    /** P's receiver-waiting bit: the sender whose claim clears it wakes the receiver. */
     static final long RWAIT = 4L;
+    /** P's senders-waiting bit: senders may be linked in the SenderQueue. */
     static final long SWAIT = 8L;
+    /** Position of the index in P. */
     static final int PSHIFT = 4;
+    /** One index step in P: a claim adds it. */
     static final long PSTEP = 1L << PSHIFT;
 
     /** A waiting sender's first re-check of the room (see "Waking senders"); later ones back off 4x each. */
@@ -143,20 +149,34 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /** Polls before parking: a party that keeps up answers within a few hundred nanoseconds. */
     static final int SPINS = 32;
 
+    /** Result of {@link #offer}: delivered, nobody to wake. */
     static final int OK = 0;
+    /** Result of {@link #offer}: delivered, and the caller must wake the receiver (its claim cleared RWAIT). */
     static final int WAKE = 1;
+    /** Result of {@link #offer}: no room; nothing was delivered. */
     static final int FULL = 2;
+    /** Result of offerSlow: look again (P changed, or PLOCK was held). */
     private static final int RETRY = 3;
 
+    /** Access to {@link #p}: acquire reads, claim and flag CASes, release by the lock holder. */
     private static final VarHandle P;
+    /** Access to {@link #c}: acquire reads, release-stores by the receiver. */
     private static final VarHandle C;
+    /** Access to {@link #buffer}: published with release under PLOCK. */
     private static final VarHandle BUF;
+    /** Access to {@link #rbuf}: opaque reads by the receiver. */
     private static final VarHandle RBUF;
+    /** Access to {@link #pending}; unused so far: pending is read and written plainly (see the class comment). */
     private static final VarHandle PEND;
+    /** Access to {@link #one}: release-stores by senders, acquire reads by the receiver and a grower. */
     private static final VarHandle ONE;
+    /** Access to {@link #rx}, for its CASes. */
     private static final VarHandle RX;
+    /** Access to {@link #owner}, for the takeover CAS. */
     private static final VarHandle OWNER;
+    /** Access to {@link #sw}, for its CASes. */
     private static final VarHandle SW;
+    /** Access to ring slots: release-stores by senders, acquire reads by the receiver and a grower. */
     private static final VarHandle OA = MethodHandles.arrayElementVarHandle(Object[].class);
 
     static {
@@ -177,6 +197,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     }
 
     // Layout (compressed oops): 12-byte header, 4 ints, 2 longs, 5 references = 64 bytes.
+    /** The most messages the channel holds; {@link #UNBOUNDED} for an unbounded channel. */
     private final int capacity;
     /** The receiving thread's id (low 32 bits), 0 for none: the one that may take the fast path. */
     @SuppressWarnings("unused") private int owner;
@@ -184,12 +205,19 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     @SuppressWarnings("unused") private int pending;
     /** Receiver-private retention state ({@link Retention}). */
     private int rstate;
+    /** The producer word P: index &lt;&lt; 4 | SWAIT | RWAIT | CLOSED | PLOCK. */
     @SuppressWarnings("unused") private long p;
+    /** The consumer index C: the next message number to be received. */
     @SuppressWarnings("unused") private long c;
+    /** The newest ring, or null for the one-slot field {@link #one}. */
     @SuppressWarnings("unused") private Object[] buffer;
+    /** The receiver's ring: {@link #buffer} as of its last switch, or {@link #MOVED} after a grow. */
     @SuppressWarnings("unused") private Object[] rbuf;
+    /** The one-slot ring used while {@link #buffer} is null. */
     @SuppressWarnings("unused") private Object one;
+    /** null, the parked receiving Thread, or the pending ReceiveFuture. */
     @SuppressWarnings("unused") private Object rx;
+    /** null, the Lifecycle record alone, or the SenderQueue (carrying the record). */
     @SuppressWarnings("unused") private Object sw;
 
     /**
@@ -223,22 +251,41 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return capacity;
     }
 
-    /** The longest ring this channel may use. */
+    /**
+     * The longest ring this channel may use.
+     *
+     * @return nextPow2(capacity), at most {@link #MAX_RING}
+     */
     private int ringCap() {
         int cap = capacity;
         return cap >= MAX_RING ? MAX_RING : cap == 1 ? 1 : Integer.highestOneBit(cap - 1) << 1;
     }
 
-    /** The most messages the channel may hold: the capacity, bounded by the longest ring. */
+    /**
+     * The most messages the channel may hold: the capacity, bounded by the longest ring.
+     *
+     * @return min(capacity, {@link #MAX_RING})
+     */
     private long holdCap() {
         return Math.min(capacity, MAX_RING);
     }
 
+    /**
+     * Where senders count room from (see "Send" and "Grow").
+     *
+     * @param c    the consumer index
+     * @param pend the {@link #pending} field
+     * @return {@code c}, or the copy start a of the last grow while the receiver has not switched
+     */
     private static long base(long c, int pend) {
         return pend == 0 ? c : c - ((c - (pend >>> 1)) & 0x7FFF_FFFFL);
     }
 
-    /** One step of waiting for a thread that holds PLOCK or a CLAIMED state (see {@link Backoff}). */
+    /**
+     * One step of waiting for a thread that holds PLOCK or a CLAIMED state (see {@link Backoff}).
+     *
+     * @param spins the steps waited so far
+     */
     private static void backoff(int spins) {
         Backoff.pause(spins);
     }
@@ -259,6 +306,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * Sends if there is room.
      *
+     * @param m the message, not null
      * @return OK, WAKE (delivered, and the caller must {@link #wakeReceiver()}), or FULL
      * @throws ChannelClosedException if closed (carrying {@code m})
      */
@@ -290,8 +338,15 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     }
 
     /**
+     * The send's slow path, for a P value the fast path could not claim from: waits out PLOCK, fails on
+     * CLOSED, grows the ring, or helps the receiver's switch.
+     *
+     * @param m     the message, not null
+     * @param v     the value of P the fast path read
      * @param spins how often this send has looked already: a send that keeps finding PLOCK yields its thread,
      *     so that the holder (which may be a virtual thread sharing the carriers) gets to run
+     * @return OK or WAKE (delivered by a grow), FULL, or RETRY (read P again)
+     * @throws ChannelClosedException if closed (carrying {@code m})
      */
     private int offerSlow(Object m, long v, int spins) {
         if ((v & PLOCK) != 0) {
@@ -339,7 +394,14 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return (v & RWAIT) == 0 ? OK : WAKE;
     }
 
-    /** Under PLOCK: copy [C, i) from {@code b} (or the one-slot field) into {@code nb}, add m at i, publish. */
+    /**
+     * Under PLOCK: copy [C, i) from {@code b} (or the one-slot field) into {@code nb}, add m at i, publish.
+     *
+     * @param b  the current ring, or null for the one-slot field
+     * @param nb the new ring, twice as long
+     * @param i  the index this sender claims for {@code m}
+     * @param m  the grower's own message
+     */
     private void grow(Object[] b, Object[] nb, long i, Object m) {
         long a = (long) C.getAcquire(this);
         int nmask = nb.length - 1;
@@ -366,7 +428,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** A sender's help when only the stale range blocks it: take PLOCK and clear what was consumed. */
+    /**
+     * A sender's help when only the stale range blocks it: take PLOCK and clear what was consumed.
+     *
+     * @param v the value of P to lock from (restored unchanged afterwards)
+     * @return {@code false} if P had changed and the lock was not taken
+     */
     private boolean helpSwitch(long v) {
         if (!P.compareAndSet(this, v, v | PLOCK)) {
             return false;
@@ -401,6 +468,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return awaitSend(message, Math.max(0L, unit.toNanos(timeout)));
     }
 
+    /**
+     * Wakes the receiver if {@code r} says so.
+     *
+     * @param r the result of {@link #offer}
+     * @return {@code true} unless {@code r} is FULL
+     */
     private boolean delivered(int r) {
         if (r == WAKE) {
             wakeReceiver();
@@ -408,7 +481,16 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return r != FULL;
     }
 
-    /** @param nanos negative to wait forever */
+    /**
+     * A blocking send: offers, spins, then links a node into the SenderQueue and parks until woken with room,
+     * the timeout, or an interrupt.
+     *
+     * @param m     the message, not null
+     * @param nanos the timeout; negative to wait forever
+     * @return {@code true} if delivered; {@code false} if the timeout elapsed first
+     * @throws InterruptedException if interrupted while waiting (the message was not delivered)
+     * @throws ChannelClosedException if closed (carrying {@code m})
+     */
     private boolean awaitSend(Object m, long nanos) throws InterruptedException {
         if (delivered(offer(m))) {
             return true;
@@ -488,6 +570,9 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * Links a waiting sender and sets SWAIT. Returns the node that is linked: {@code n}, or a fresh node for
      * the same waiter if the queue was dropped while {@code n} went in (a node is linked once in its life).
+     *
+     * @param n a new node for the waiting sender
+     * @return the node now linked (or already woken by the dropper of a queue)
      */
     private SenderQueue.Node link(SenderQueue.Node n) {
         Object w = n.waiter;
@@ -506,6 +591,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /** Sets SWAIT in P (waiting out PLOCK); nothing if it is set already or the channel is closed. */
     private void setSwait() {
         for (int spins = 0; ; spins++) {
             long v = (long) P.getVolatile(this);
@@ -534,7 +620,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return f;
     }
 
-    /** Links a pending send and tries once more (room may have been made before SWAIT was seen). */
+    /**
+     * Links a pending send and tries once more (room may have been made before SWAIT was seen).
+     *
+     * @param f the pending send, PENDING
+     */
     private void park(SendFuture f) {
         for (;;) {
             SenderQueue.Node n = link(new SenderQueue.Node(f));
@@ -550,6 +640,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /**
+     * Whether a send could proceed now: room below the hold capacity, or closed (the retry then fails it).
+     *
+     * @return {@code true} if closed or P's index is less than {@link #holdCap()} ahead of C
+     */
     private boolean roomNow() {
         long v = (long) P.getVolatile(this);
         long cc = (long) C.getVolatile(this);
@@ -560,6 +655,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
      * Retries a pending send. No dependent action runs while f is CLAIMED: the future is settled first and
      * completed after, and a receiver to wake is woken last.
      *
+     * @param f the pending send; nothing happens unless this call claims it
      * @return true if it must be linked again (the room was taken by another sender)
      */
     private boolean retry(SendFuture f) {
@@ -610,7 +706,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** The queue looked empty: clear SWAIT, drop the queue, and make sure no node was linked meanwhile. */
+    /**
+     * The queue looked empty: clear SWAIT, drop the queue, and make sure no node was linked meanwhile.
+     *
+     * @param q the current sender queue, or null if there is none
+     */
     private void clearSwait(SenderQueue q) {
         for (int spins = 0; ; spins++) {
             long v = (long) P.getVolatile(this);
@@ -629,6 +729,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /**
+     * Wakes every node of a dropped queue; its pending sends retry, and link into a new queue if still full.
+     *
+     * @param q the queue just dropped
+     */
     private void wakeAll(SenderQueue q) {
         for (SenderQueue.Node n; (n = q.wakeOldest()) != null; ) {
             if (n.waiter instanceof SendFuture) {
@@ -640,7 +745,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** Links a pending send again; if even that fails (an Error allocating its node) the future fails. */
+    /**
+     * Links a pending send again; if even that fails (an Error allocating its node) the future fails.
+     *
+     * @param f the pending send, PENDING again after a failed retry
+     */
     private void relinkOrFail(SendFuture f) {
         try {
             park(f);
@@ -661,7 +770,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return (T) poll();
     }
 
-    /** The receiver's non-blocking take: the fast path when the calling thread owns the receive state. */
+    /**
+     * The receiver's non-blocking take: the fast path when the calling thread owns the receive state.
+     *
+     * @return the next message, or null if the channel is empty
+     * @throws IllegalStateException if another receive holds the receive state
+     */
     Object poll() {
         if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
             acquireReceiveState();
@@ -754,13 +868,19 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * The sw field: null, the {@link Lifecycle} alone, or the {@link SenderQueue} (which then carries the
      * lifecycle). A queue that is found empty is replaced by its lifecycle (or null).
+     *
+     * @return the sender queue, or null if sw holds none
      */
     private SenderQueue senderQueue() {
         Object o = SW.getAcquire(this);
         return o instanceof SenderQueue ? (SenderQueue) o : null;
     }
 
-    /** The sender queue, created if there is none (carrying over the lifecycle if there is one). */
+    /**
+     * The sender queue, created if there is none (carrying over the lifecycle if there is one).
+     *
+     * @return the queue in sw, never null
+     */
     private SenderQueue queue() {
         for (;;) {
             Object o = SW.getAcquire(this);
@@ -797,6 +917,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
      * The slot of message {@code k} in {@code b} was empty. Returns false if the channel is empty (after the
      * retention check when {@code check}), true if the caller should look again (a switch was made, or a
      * claimed message is being written).
+     *
+     * @param k     the consumer index
+     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
+     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @return {@code false} if the channel is empty; {@code true} if the caller should look again
      */
     private boolean settle(long k, Object[] b, boolean check) {
         for (int spins = 0; ; spins++) {
@@ -847,7 +972,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** Takes PLOCK (spinning while someone else holds it); returns the unlocked value to restore. */
+    /**
+     * Takes PLOCK (spinning while someone else holds it); returns the unlocked value to restore.
+     *
+     * @return the value of P before the lock
+     */
     private long lockP() {
         for (int spins = 0; ; spins++) {
             long v = (long) P.getVolatile(this);
@@ -858,7 +987,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** The receiver found the channel empty at index k with ring b: the retention check. */
+    /**
+     * The receiver found the channel empty at index k with ring b: the retention check.
+     *
+     * @param k the consumer index, equal to P's index
+     * @param b the receiver's ring, or null (nothing to give back)
+     */
     private void onEmpty(long k, Object[] b) {
         if (b == null) {
             return;
@@ -872,7 +1006,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         rstate = Retention.after(s, give ? k + 1 : k, b.length, give);
     }
 
-    /** Gives the ring back if nothing is claimed beyond k (see "Give back"). */
+    /**
+     * Gives the ring back if nothing is claimed beyond k (see "Give back").
+     *
+     * @param k the consumer index, which P's index must equal
+     * @return {@code true} if the ring was given back (C and P's index then moved to k + 1)
+     */
     private boolean giveBack(long k) {
         long v = (long) P.getVolatile(this);
         if ((v & PLOCK) != 0 || (v >>> PSHIFT) != k || !P.compareAndSet(this, v, v | PLOCK)) {
@@ -887,14 +1026,23 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return true;
     }
 
-    /** A thread's identity for {@link #owner}: the low 32 bits of its id, never 0. */
+    /**
+     * A thread's identity for {@link #owner}: the low 32 bits of its id, never 0.
+     *
+     * @param t the thread
+     * @return the low 32 bits of {@code t}'s id, or {@code Integer.MIN_VALUE} in place of 0
+     */
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19; the same final field
     static int id(Thread t) {
         int id = (int) t.getId();
         return id == 0 ? Integer.MIN_VALUE : id;
     }
 
-    /** Makes the calling thread the owner of the receive state, or reports an overlapping receive. */
+    /**
+     * Makes the calling thread the owner of the receive state, or reports an overlapping receive.
+     *
+     * @throws IllegalStateException if a receive is waiting or a receiveAsync is pending
+     */
     private void acquireReceiveState() {
         int me = id(Thread.currentThread());
         for (;;) {
@@ -915,6 +1063,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /**
+     * Fails if another receive holds the receive state: rx set, or RWAIT armed.
+     *
+     * @throws IllegalStateException if a receiveAsync is pending or a receive is waiting
+     */
     private void checkNoWaitingReceive() {
         Object w = RX.getVolatile(this);
         if (w instanceof ReceiveFuture) {
@@ -928,6 +1081,8 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * Called by a settled ReceiveFuture: it no longer holds the receive state. RWAIT (armed for the future)
      * is cleared first, while rx still names the future, so no receive that starts waiting later can lose it.
+     *
+     * @param f the settled future; nothing happens unless rx still names it
      */
     void releaseReceiveState(ReceiveFuture<?> f) {
         if (RX.getVolatile(this) == f) {
@@ -949,7 +1104,14 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         return (T) awaitReceive(Math.max(0L, unit.toNanos(timeout)));
     }
 
-    /** @param nanos negative to wait forever; returns null on timeout */
+    /**
+     * The blocking receive behind {@code receive()} and {@code receive(timeout, unit)}.
+     *
+     * @param nanos the timeout; negative to wait forever
+     * @return the message taken, or null on timeout
+     * @throws InterruptedException if interrupted while waiting
+     * @throws ChannelClosedException at the end of the stream (closed and drained)
+     */
     Object awaitReceive(long nanos) throws InterruptedException {
         Object e = await(nanos, true);
         if (e == END) {
@@ -961,6 +1123,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /** Returned by {@link #await} at the end of the stream. */
     private static final Object END = new Object();
 
+    /**
+     * One non-blocking look: {@link #poll()} or {@link #peek()}.
+     *
+     * @param take whether to take the message
+     * @return the head message, or null if the channel is empty
+     */
     private Object next(boolean take) {
         return take ? poll() : peek();
     }
@@ -968,6 +1136,12 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * The waiting receive: the next message (taken if {@code take}, else left in the channel), null on
      * timeout, {@link #END} at the end of the stream.
+     *
+     * @param nanos the timeout; negative to wait forever, 0 not to wait
+     * @param take  whether to take the message or leave it in the channel
+     * @return the message, null on timeout, or {@link #END}
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if another receive holds the receive state
      */
     private Object await(long nanos, boolean take) throws InterruptedException {
         Object e = next(take);
@@ -1061,6 +1235,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /** Clears RWAIT in P (waiting out PLOCK); nothing if it is clear already. */
     private void clearRwait() {
         for (int spins = 0; ; spins++) {
             long v = (long) P.getVolatile(this);
@@ -1074,7 +1249,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** At the end of the stream: give the ring back whatever the policy says. */
+    /**
+     * At the end of the stream: give the ring back whatever the policy says.
+     *
+     * @param k the consumer index, equal to P's index (closed and drained)
+     */
     private void releaseStorage(long k) {
         if (RBUF.getOpaque(this) != null) {
             giveBack(k);
@@ -1158,6 +1337,8 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     /**
      * Takes a message for a pending future if one is there, else arms RWAIT so that the next sender calls
      * this again. The future's dependents run after it is settled and the receive state released.
+     *
+     * @param f the pending receive future; nothing happens unless this call claims it
      */
     private void fulfil(ReceiveFuture<T> f) {
         for (int spins = 0; ; ) {
@@ -1203,7 +1384,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
-    /** The take of a claimed future's fulfiller: no owner check, no sender wake-up, no retention. */
+    /**
+     * The take of a claimed future's fulfiller: no owner check, no sender wake-up, no retention.
+     *
+     * @return the message taken, or null if the channel is empty
+     */
     private Object takeFor() {
         for (int spins = 0; ; ) {
             long k = c;
@@ -1336,10 +1521,21 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
         }
     }
 
+    /**
+     * The exception of a send to a closed channel.
+     *
+     * @param m the message that was not delivered, carried by the exception
+     * @return a ChannelClosedException carrying {@code m}
+     */
     private static ChannelClosedException closedForSend(Object m) {
         return new ChannelClosedException("channel is closed; the message was not delivered", m);
     }
 
+    /**
+     * The exception of a receive at the end of the stream.
+     *
+     * @return a ChannelClosedException carrying no message
+     */
     static ChannelClosedException endOfStream() {
         return new ChannelClosedException("channel is closed and drained (end of stream)", null);
     }

@@ -18,12 +18,18 @@ import java.util.function.Supplier;
  * the future's dependent actions, which run inside complete(), find no claimed state held anywhere: they
  * may receive again, cancel this or any other future, send or close.
  * </pre>
+ *
+ * @param <T> the type of messages
  */
 final class ReceiveFuture<T> extends CompletableFuture<T> {
+    /** State: waiting for a message; the channel's RWAIT flag points senders at it. */
     static final int PENDING = 0;
+    /** State: a thread is taking a message for it (or found none and will unclaim). */
     static final int CLAIMED = 1;
+    /** State: settled, by a take or from outside; final. */
     static final int DONE = 2;
 
+    /** Access to {@link #state}, for its CASes. */
     private static final VarHandle STATE;
 
     static {
@@ -34,35 +40,63 @@ final class ReceiveFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /** The channel whose receive state holds this future while it is pending. */
     private final MpscChannel<T> ch;
+    /** {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}; see the class comment. */
     @SuppressWarnings("unused") private volatile int state;
 
+    /**
+     * A pending receive on {@code ch}; the caller installs it as the channel's receive state.
+     *
+     * @param ch the channel to receive from
+     */
     ReceiveFuture(MpscChannel<T> ch) {
         this.ch = ch;
     }
 
+    /**
+     * PENDING to CLAIMED: the caller becomes the one receiver and takes a message for this future.
+     *
+     * @return {@code true} if the caller claimed it; {@code false} if another thread holds it or it is done
+     */
     boolean claim() {
         return STATE.compareAndSet(this, PENDING, CLAIMED);
     }
 
+    /** CLAIMED back to PENDING: the claimer found no message; the future waits on. */
     void unclaim() {
         STATE.setVolatile(this, PENDING);
     }
 
-    /** Called by the taker while CLAIMED: settle, release the receive state, then run dependents. */
+    /**
+     * Called by the taker while CLAIMED: settle, release the receive state, then run dependents.
+     *
+     * @param value the message taken for this future
+     */
     void deliver(T value) {
         STATE.setVolatile(this, DONE);
         ch.releaseReceiveState(this);
         super.complete(value);
     }
 
+    /**
+     * Called by the claimer while CLAIMED (the stream ended): settle, release the receive state, then complete
+     * exceptionally, running dependents.
+     *
+     * @param ex the failure to complete with
+     */
     void fail(Throwable ex) {
         STATE.setVolatile(this, DONE);
         ch.releaseReceiveState(this);
         super.completeExceptionally(ex);
     }
+    /**
+     * Settles the future from outside (cancel, complete, completeExceptionally); false if already taken.
+     *
+     * @return {@code true} if this call moved it from PENDING to DONE and released the receive state;
+     *         {@code false} once a take or another settle has completed it
+     */
 
-    /** Settles the future from outside (cancel, complete, completeExceptionally); false if already taken. */
     private boolean withdraw() {
         for (int spins = 0; ; ) {
             int s = state;

@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * @param <T> the type of messages
  */
 public final class ReceiverIterator<T> implements Iterator<T> {
+    /** The receiver iterated over. */
     private final Receiver<T> rx;
+    /** {@code rx}'s hooks, or null: then hasNext() takes ahead. */
     private final CoreHooks<T> hooks;
     /** The message taken ahead by hasNext() (only without hooks). */
     private T ahead;
@@ -67,6 +69,12 @@ public final class ReceiverIterator<T> implements Iterator<T> {
         }
     }
 
+    /**
+     * Restores the interrupt status and wraps the interrupt for an iterator method, which cannot throw it.
+     *
+     * @param e the interrupt caught while waiting
+     * @return a CancellationException whose cause is {@code e}
+     */
     static CancellationException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         CancellationException c = new CancellationException("interrupted while waiting for the next message");

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 /** The bodies of {@link Receiver}'s batch default methods, built on {@link CoreHooks}. Not API. */
 public final class ReceiverSupport {
+    /** Not instantiable: static methods only. */
     private ReceiverSupport() {
     }
 
@@ -98,7 +99,14 @@ public final class ReceiverSupport {
         return n;
     }
 
-    /** Takes the head, which a peek by this consumer has just returned as {@code e}. */
+    /**
+     * Takes the head, which a peek by this consumer has just returned as {@code e}.
+     *
+     * @param <T> the type of messages
+     * @param rx  the receiver to take from
+     * @param e   the message the peek returned
+     * @throws IllegalStateException if the head taken is not {@code e} (another receive ran meanwhile)
+     */
     private static <T> void take(Receiver<T> rx, T e) {
         T taken = rx.tryReceive();
         if (taken != e) {

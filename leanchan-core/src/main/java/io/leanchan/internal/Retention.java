@@ -23,21 +23,36 @@ package io.leanchan.internal;
  * </pre>
  */
 final class Retention {
+    /** Bits 0-3 of the state: the credit, also its maximum (15). */
     static final int CREDIT_MASK = 0xF;
+    /** Credit earned by each burst after the first give-back. */
     static final int CREDIT_PER_BURST = 4;
+    /** Bit 4 of the state: set once this channel has given a ring back. */
     static final int SHRUNK = 1 << 4;
+    /** Position of the idle count in the state. */
     static final int IDLE_SHIFT = 5;
+    /** Bits 5-14 of the state: the idle count; all ones (1,023) makes a check due. */
     static final int IDLE_MASK = 0x3FF << IDLE_SHIFT;
+    /** Position of the mark in the state. */
     static final int MARK_SHIFT = 15;
+    /** Width of the mark: the low 17 bits of the consumer index. */
     static final int MARK_BITS = 17;
+    /** The mark's bits once shifted down (also the modulus of {@link #passed}, minus one). */
     static final int MARK_MASK = (1 << MARK_BITS) - 1;
     /** How long a waiting receiver keeps a ring it holds on credit before giving it back. */
     static final long LINGER_NANOS = 2_000_000L;
 
+    /** Not instantiable: static methods only. */
     private Retention() {
     }
 
-    /** Messages received since the last check, modulo 2^17 (bursts that large count as "at least 2^17"). */
+    /**
+     * Messages received since the last check, modulo 2^17 (bursts that large count as "at least 2^17").
+     *
+     * @param state the receiver's retention state
+     * @param c     the consumer index now
+     * @return the messages taken since the mark, 0 to 2^17 - 1
+     */
     static int passed(int state, long c) {
         return ((int) c - (state >>> MARK_SHIFT)) & MARK_MASK;
     }
@@ -45,7 +60,10 @@ final class Retention {
     /**
      * An empty check: whether the ring should be given back now ({@link #after} gives the state to store).
      *
+     * @param state      the receiver's retention state
+     * @param c          the consumer index now
      * @param ringLength the receiver's ring length (at least 2)
+     * @return {@code true} for the first burst of a channel that never shrank, or a quiet check with no credit
      */
     static boolean shouldGiveBack(int state, long c, int ringLength) {
         int passed = passed(state, c);
@@ -56,7 +74,15 @@ final class Retention {
         return credit == 0;
     }
 
-    /** The state after a check at consumer index {@code c} whose outcome was {@code gaveBack}. */
+    /**
+     * The state after a check at consumer index {@code c} whose outcome was {@code gaveBack}.
+     *
+     * @param state      the receiver's retention state before the check
+     * @param c          the consumer index now
+     * @param ringLength the ring length the check was made against
+     * @param gaveBack   whether the check gave the ring back
+     * @return the new state: mark at {@code c}, idle count zero, credit and SHRUNK updated
+     */
     static int after(int state, long c, int ringLength, boolean gaveBack) {
         int passed = passed(state, c);
         int credit = state & CREDIT_MASK;
@@ -72,17 +98,33 @@ final class Retention {
         return (int) ((c & MARK_MASK) << MARK_SHIFT) | flags | credit;
     }
 
-    /** True if an empty poll at {@code c} should run a check (something passed, or a long idle streak). */
+    /**
+     * True if an empty poll at {@code c} should run a check (something passed, or a long idle streak).
+     *
+     * @param state the receiver's retention state
+     * @param c     the consumer index now
+     * @return whether to run a check
+     */
     static boolean due(int state, long c) {
         return passed(state, c) != 0 || (state & IDLE_MASK) == IDLE_MASK;
     }
 
-    /** One more empty poll with nothing new. */
+    /**
+     * One more empty poll with nothing new.
+     *
+     * @param state the receiver's retention state
+     * @return the state with the idle count one higher, saturating at all ones
+     */
     static int idle(int state) {
         return (state & IDLE_MASK) == IDLE_MASK ? state : state + (1 << IDLE_SHIFT);
     }
 
-    /** Whether the receiver holds its ring on credit (used to decide whether to linger before parking). */
+    /**
+     * Whether the receiver holds its ring on credit (used to decide whether to linger before parking).
+     *
+     * @param state the receiver's retention state
+     * @return {@code true} if the credit is not zero
+     */
     static boolean onCredit(int state) {
         return (state & CREDIT_MASK) != 0;
     }

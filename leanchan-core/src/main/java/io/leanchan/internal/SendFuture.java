@@ -19,10 +19,14 @@ import java.util.function.Supplier;
  * </pre>
  */
 final class SendFuture extends CompletableFuture<Void> {
+    /** State: the message waits for room; the node may be linked in the sender queue. */
     static final int PENDING = 0;
+    /** State: a thread is retrying the send. */
     static final int CLAIMED = 1;
+    /** State: delivered, failed or withdrawn; final. */
     static final int DONE = 2;
 
+    /** Access to {@link #state}, for its CASes. */
     private static final VarHandle STATE;
 
     static {
@@ -33,39 +37,72 @@ final class SendFuture extends CompletableFuture<Void> {
         }
     }
 
+    /** The channel the message is sent to. */
     final MpscChannel<?> ch;
+    /** The message waiting to be sent. */
     final Object message;
+    /** {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}; see the class comment. */
     @SuppressWarnings("unused") private volatile int state;
 
+    /**
+     * A pending send of {@code message}; the caller links it into the sender queue.
+     *
+     * @param ch      the channel to send to
+     * @param message the message to send
+     */
     SendFuture(MpscChannel<?> ch, Object message) {
         this.ch = ch;
         this.message = message;
     }
 
+    /**
+     * PENDING to CLAIMED: the caller retries the send.
+     *
+     * @return {@code true} if the caller claimed it; {@code false} if it is claimed elsewhere or done
+     */
     boolean claim() {
         return STATE.compareAndSet(this, PENDING, CLAIMED);
     }
 
+    /** CLAIMED back to PENDING: the room was taken by another sender; the caller links it again. */
     void unclaim() {
         STATE.setVolatile(this, PENDING);
     }
 
+    /** CLAIMED to DONE, before the claimer completes the future ({@link #succeed()} or {@link #fail}). */
     void settle() {
         STATE.setVolatile(this, DONE);
     }
 
+    /** Completes the future after {@link #settle()}: the message is in the channel. Runs dependents. */
     void succeed() {
         super.complete(null);
     }
 
+    /**
+     * Completes the future exceptionally after {@link #settle()}: the message was not delivered. Runs dependents.
+     *
+     * @param ex the failure (closed channel, or an Error met while sending or relinking)
+     */
     void fail(Throwable ex) {
         super.completeExceptionally(ex);
     }
 
+    /**
+     * The current state (a volatile read).
+     *
+     * @return {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}
+     */
     int state() {
         return state;
     }
 
+    /**
+     * Settles the future from outside (cancel, complete, completeExceptionally); the message is then never sent.
+     *
+     * @return {@code true} if this call moved it from PENDING to DONE; {@code false} once a retry or another
+     *         settle has completed it
+     */
     private boolean withdraw() {
         for (int spins = 0; ; ) {
             int s = state;

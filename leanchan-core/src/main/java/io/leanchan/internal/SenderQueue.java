@@ -36,16 +36,26 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 final class SenderQueue {
+    /** Node state: linked, nobody has decided. */
     static final int WAITING = 0;
+    /** Node state: a waker gave this sender the room it made. */
     static final int WOKEN = 1;
+    /** Node state: the sender withdrew; the node is dead. */
     static final int CANCELLED = 2;
 
+    /** Access to {@link #head}, for the dequeuers' CAS. */
     private static final VarHandle HEAD;
+    /** Access to {@link #tail}, for the enqueuers' and helpers' CAS. */
     private static final VarHandle TAIL;
+    /** Access to {@link Node#next}, for the link CAS and the sweep's unlink CAS. */
     private static final VarHandle NEXT;
+    /** Access to {@link Node#state}, for the wake and cancel CASes. */
     private static final VarHandle STATE;
+    /** Access to {@link #lifecycle}, for its publishing CAS. */
     private static final VarHandle LIFE;
+    /** Access to {@link #withdrawn}, for its atomic adds. */
     private static final VarHandle WITHDRAWN;
+    /** Access to {@link #sweeping}, for the sweeper's CAS. */
     private static final VarHandle SWEEPING;
 
     static {
@@ -67,22 +77,43 @@ final class SenderQueue {
     static final class Node {
         /** The Thread or SendFuture; cleared when a cancelled node becomes the dummy, so it keeps nothing. */
         Object waiter;
+        /** The successor: CAS once from null by an enqueuer; moved past a dead successor by a sweep. */
         @SuppressWarnings("unused") private volatile Node next;
+        /** {@link #WAITING}, {@link #WOKEN} or {@link #CANCELLED}; see "Node state". */
         @SuppressWarnings("unused") private volatile int state;
 
+        /**
+         * An unlinked, WAITING node.
+         *
+         * @param waiter the Thread or SendFuture, or null for the queue's first dummy
+         */
         Node(Object waiter) {
             this.waiter = waiter;
         }
 
+        /**
+         * The node's state (a volatile read).
+         *
+         * @return {@link #WAITING}, {@link #WOKEN} or {@link #CANCELLED}
+         */
         int state() {
             return state;
         }
 
-        /** The sender withdraws; false if a waker got there first (the sender then owes the room). */
+        /**
+         * The sender withdraws; false if a waker got there first (the sender then owes the room).
+         *
+         * @return {@code true} if this call moved it from WAITING to CANCELLED
+         */
         boolean cancel() {
             return STATE.compareAndSet(this, WAITING, CANCELLED);
         }
 
+        /**
+         * A waker gives this sender the room; false if it was cancelled (or already woken).
+         *
+         * @return {@code true} if this call moved it from WAITING to WOKEN
+         */
         boolean wake() {
             return STATE.compareAndSet(this, WAITING, WOKEN);
         }
@@ -91,7 +122,9 @@ final class SenderQueue {
     /** Withdrawals counted between sweeps, and the count that triggers the next sweep. */
     static final int SWEEP_MIN = 32;
 
+    /** The dummy node, whose successor is the oldest linked node; CAS by dequeuers and head pruning. */
     @SuppressWarnings("unused") private volatile Node head;
+    /** The last node, or one behind it while an enqueue is halfway; CAS by enqueuers and helpers. */
     @SuppressWarnings("unused") private volatile Node tail;
     /** Withdrawals since the last sweep: getAndAdd by withdrawing threads, reduced by the sweeper. */
     @SuppressWarnings("unused") private volatile int withdrawn;
@@ -102,22 +135,38 @@ final class SenderQueue {
     /** The channel's lifecycle record, kept here so that a channel pays for it only once asked; never dropped. */
     @SuppressWarnings("unused") private volatile Lifecycle lifecycle;
 
+    /**
+     * The channel's lifecycle record, if one was published here.
+     *
+     * @return the record, or null
+     */
     Lifecycle lifecycle() {
         return lifecycle;
     }
 
-    /** Publishes {@code l} unless a record is there already; returns the record in place. */
+    /**
+     * Publishes {@code l} unless a record is there already; returns the record in place.
+     *
+     * @param l the new record to publish
+     * @return {@code l} if it was published, else the record already there
+     */
     Lifecycle publishLifecycle(Lifecycle l) {
         Lifecycle w = (Lifecycle) LIFE.compareAndExchange(this, null, l);
         return w == null ? l : w;
     }
 
+    /** An empty queue: head and tail on one dummy node. */
     SenderQueue() {
         Node dummy = new Node(null);
         head = dummy;
         tail = dummy;
     }
 
+    /**
+     * Links {@code n} at the tail (lock-free; helps a lagging tail on the way).
+     *
+     * @param n the new node, not linked anywhere
+     */
     void enqueue(Node n) {
         for (;;) {
             Node t = tail;
@@ -131,7 +180,11 @@ final class SenderQueue {
         }
     }
 
-    /** True when no node is linked (cancelled nodes count as linked until a dequeue skips them). */
+    /**
+     * True when no node is linked (cancelled nodes count as linked until a dequeue skips them).
+     *
+     * @return whether the dummy has no successor
+     */
     boolean isEmpty() {
         return ((Node) HEAD.getVolatile(this)).next == null;
     }
@@ -156,7 +209,11 @@ final class SenderQueue {
         }
     }
 
-    /** Unlinks the dead nodes that have a successor, behind the head; returns the live nodes it passed. */
+    /**
+     * Unlinks the dead nodes that have a successor, behind the head; returns the live nodes it passed.
+     *
+     * @return the live nodes seen in the walk
+     */
     private int sweep() {
         int live = 0;
         Node pred = head;
@@ -188,6 +245,7 @@ final class SenderQueue {
         return n;
     }
 
+    /** Moves head past the dead nodes at the front, helping a lagging tail, and clears each new dummy's waiter. */
     private void pruneHead() {
         for (;;) {
             Node h = head;
@@ -205,12 +263,22 @@ final class SenderQueue {
         }
     }
 
+    /**
+     * Whether nobody will wake {@code n}: it was cancelled, or its future is settled.
+     *
+     * @param n a linked node
+     * @return {@code true} if {@code n} is CANCELLED or holds a SendFuture in state DONE
+     */
     private static boolean dead(Node n) {
         Object w = n.waiter;
         return n.state == CANCELLED || w instanceof SendFuture && ((SendFuture) w).state() == SendFuture.DONE;
     }
 
-    /** Unlinks and returns the oldest node, cancelled or not; null when empty. */
+    /**
+     * Unlinks and returns the oldest node, cancelled or not; null when empty.
+     *
+     * @return the node that became the new dummy (its waiter still set), or null
+     */
     private Node poll() {
         for (;;) {
             Node h = head;

@@ -4,8 +4,10 @@ import java.util.concurrent.CompletableFuture;
 
 /** The shared future of every {@code sendAsync} that delivered at once: completed, immutable, no garbage. */
 final class Sent extends CompletableFuture<Void> {
+    /** The one instance, completed with null. */
     static final CompletableFuture<Void> SENT = new Sent();
 
+    /** Creates the completed instance; only {@link #SENT}. */
     private Sent() {
         super.complete(null);
     }

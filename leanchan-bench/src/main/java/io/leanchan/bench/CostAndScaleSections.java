@@ -51,12 +51,15 @@ final class CostAndScaleSections {
 
     static String cost(List<Report.Row> rows) {
         StringBuilder md = new StringBuilder("## 6. Cost per operation, one thread\n\n");
+        long emptyForks = rows.stream().filter(r -> r.bench().endsWith("CostBench.emptyPoll"))
+                .mapToLong(r -> (long) Json.num(r.json().get("forks"))).max().orElse(1);
         md.append("`CostBench` (JMH, average time): one thread, no other thread touching the channel. `pair` = one "
                 + "send then one receive; `batch64` = 64 sends then 64 receives, per send+receive pair "
                 + "(`bounded(16)`: 4 rounds of 16); `empty poll` = a receive on an idle channel that has carried "
                 + String.format(Locale.ROOT, "%,d", CostBench.HISTORY) + " messages (in batches and one at a time) "
-                + "and is empty (3 forks: one fork's figure depends on how C2 compiled the receive while the ring was "
-                + "still there). `x` = the subject's time / JCTools `MpscArrayQueue(1024)`'s in the same run "
+                + "and is empty (" + (emptyForks == 1 ? "1 fork in this run: one fork's figure depends on"
+                        : emptyForks + " forks: one fork's figure would depend on")
+                + " how C2 compiled the receive while the ring was still there). `x` = the subject's time / JCTools `MpscArrayQueue(1024)`'s in the same run "
                 + "(lower is better). Run alone: `java -jar leanchan-bench/target/benchmarks.jar CostBench` "
                 + "(`-p subject=LEANCHAN_1024,MPSC_ARRAY_1024` for two).\n\n");
         md.append("| subject | pair ns | x | batch64 ns/pair | x | empty poll ns | x | pair B/op |\n"

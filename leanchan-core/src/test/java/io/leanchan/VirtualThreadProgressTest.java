@@ -68,12 +68,7 @@ class VirtualThreadProgressTest {
                 holderDone.countDown();
             });
             go.countDown();
-            boolean done = holderDone.await(30, TimeUnit.SECONDS);
-            released = true;
-            for (Thread t : waiters) {
-                t.join(10_000);
-            }
-            assertTrue(done, "run " + run + ": the holder was starved by 1,000 waiting virtual threads");
+            assertTrue(finished(holderDone, waiters), "run " + run + ": the holder was starved by 1,000 waiting virtual threads");
         }
     }
 
@@ -106,13 +101,18 @@ class VirtualThreadProgressTest {
                 }
                 waiterDone.countDown();
             });
-            boolean done = waiterDone.await(30, TimeUnit.SECONDS);
-            released = true;
-            for (Thread t : yielders) {
-                t.join(10_000);
-            }
-            assertTrue(done, "run " + run + ": the pausing waiter was starved by 7 yielding virtual threads");
+            assertTrue(finished(waiterDone, yielders), "run " + run + ": the pausing waiter was starved by 7 yielding virtual threads");
         }
+    }
+
+    /** Waits up to 30 s for {@code done}, then releases the other threads and joins them; whether it was done. */
+    private static boolean finished(CountDownLatch done, List<Thread> others) throws InterruptedException {
+        boolean ok = done.await(30, TimeUnit.SECONDS);
+        released = true;
+        for (Thread t : others) {
+            t.join(10_000);
+        }
+        return ok;
     }
 
     @Test

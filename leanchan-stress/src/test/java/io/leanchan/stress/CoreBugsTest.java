@@ -161,8 +161,8 @@ class CoreBugsTest {
      * send that timed out, a cancelled sendAsync) left its SenderQueue node linked until the next take dequeued it,
      * so while the receiver took nothing the queue grew by one node per give-up, without bound (12,000 give-ups
      * kept 12,000 nodes, and a cancelled sendAsync kept its handed-back message reachable). Now a zero-timeout send
-     * links nothing and a withdrawing sender unlinks the dead nodes at the head at once. (Behind a live waiter they
-     * still stay until it is woken: CoreV2BugsTest, open.)
+     * links nothing and a withdrawing sender unlinks the dead nodes at the head at once. (Behind a live waiter: the
+     * next test.)
      */
     @Test
     void cancelledWaitersAreNotKeptWhileNoTakeHappens() throws Exception {
@@ -173,13 +173,7 @@ class CoreBugsTest {
             assertThat(s.send("m" + i, 0, TimeUnit.NANOSECONDS)).isFalse(); // a zero timeout: linked a node
         }
         assertThat(Internals.linkedWaiters(ch)[0]).as("core v2 finding 6: nodes kept by 10,000 zero-timeout sends").isZero();
-        for (int i = 0; i < 1_000; i++) {
-            assertThat(s.send("t" + i, 1, TimeUnit.MICROSECONDS)).isFalse();
-        }
-        for (int i = 0; i < 1_000; i++) {
-            CompletableFuture<Void> f = s.sendAsync("f" + i);
-            assertThat(f.cancel(false)).isTrue();
-        }
+        giveUp(s, 1_000);
         int[] linked = Internals.linkedWaiters(ch);
         assertThat(linked[0])
                 .as("core v2 finding 6: SenderQueue nodes kept by 12,000 senders that gave up (%d cancelled)", linked[1])
@@ -269,18 +263,23 @@ class CoreBugsTest {
         Sender<Object> s = ch.sender();
         assertThat(s.trySend("full")).isTrue();
         CompletableFuture<Void> live = s.sendAsync("live"); // waits: no take happens
-        for (int i = 0; i < 1_000; i++) {
-            assertThat(s.send("t" + i, 1, TimeUnit.MICROSECONDS)).isFalse();
-        }
-        for (int i = 0; i < 1_000; i++) {
-            CompletableFuture<Void> f = s.sendAsync("f" + i);
-            assertThat(f.cancel(false)).isTrue();
-        }
+        giveUp(s, 1_000);
         int[] linked = Internals.linkedWaiters(ch);
         assertThat(live).isNotDone();
         assertThat(linked[0])
                 .as("finding 6 (behind a live waiter): SenderQueue nodes kept by 2,000 senders that gave up"
                         + " behind one pending sendAsync (%d cancelled)", linked[1])
                 .isLessThanOrEqualTo(64);
+    }
+
+    /** {@code n} timed sends that time out, then {@code n} sendAsync cancelled at once, on a full channel. */
+    private static void giveUp(io.leanchan.Sender<Object> s, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            assertThat(s.send("t" + i, 1, TimeUnit.MICROSECONDS)).isFalse();
+        }
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Void> f = s.sendAsync("f" + i);
+            assertThat(f.cancel(false)).isTrue();
+        }
     }
 }

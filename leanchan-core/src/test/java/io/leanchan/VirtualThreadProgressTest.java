@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,8 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * yields on a virtual thread.</li>
  * <li>Finding 11: a waiter that sleeps instead of yielding is woken by a timer, through the same shared queue, and
  * is not mounted again while other virtual threads yield in a loop (a producer that polls a full channel).
- * {@link #aWaiterThatPausesIsNotStarvedByVirtualThreadsThatYieldInALoop} fails when {@code Backoff.pause}
- * sleeps.</li>
+ * {@link #aPausingVirtualThreadNeverSleeps} fails when {@code Backoff.pause} sleeps.</li>
  * </ul>
  */
 class VirtualThreadProgressTest {
@@ -72,37 +72,35 @@ class VirtualThreadProgressTest {
         }
     }
 
+    /**
+     * Finding 11 end to end (a virtual receiver starved for seconds by senders that yield in a loop) is the strict
+     * PLOCK probe in leanchan-stress's CoreBugsTest; a unit test of it cannot be exact, because the JDK's scheduler
+     * can starve any virtual thread that lands in its shared queue while others yield in a loop, a yielding one too
+     * (rarely: this test failed once in about a dozen runs when it asserted that). What is exact is the property
+     * the fix rests on: a pausing virtual thread never sleeps or parks, so it is never woken by a timer. A sampler
+     * watches the thread's state through 200,000 pause steps: it must never be TIMED_WAITING or WAITING.
+     */
     @Test
-    void aWaiterThatPausesIsNotStarvedByVirtualThreadsThatYieldInALoop() throws Exception {
-        for (int run = 0; run < 3; run++) {
-            released = false;
-            // The yielders wait on a gate that the waiter opens once it runs, so that they are woken from a carrier
-            // (into its local queue) while the waiter is mounted: a virtual thread started or woken from outside
-            // the scheduler would be starved by them whatever the channel does (JDK behaviour, not under test).
-            CountDownLatch gate = new CountDownLatch(1);
-            List<Thread> yielders = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                yielders.add(VirtualThreads.start(() -> {
-                    try {
-                        gate.await();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    while (!released) {
-                        Thread.yield(); // a producer polling a full channel: if (!trySend(m)) Thread.yield()
-                    }
-                }));
+    void aPausingVirtualThreadNeverSleeps() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread waiter = VirtualThreads.start(() -> {
+            for (int s = 0; s < 200_000; s++) {
+                Backoff.pause(s); // a receiver waiting for the storage lock
             }
-            CountDownLatch waiterDone = new CountDownLatch(1);
-            VirtualThreads.start(() -> {
-                gate.countDown();
-                for (int s = 0; s < 500; s++) {
-                    Backoff.pause(s); // a receiver waiting for the storage lock
-                }
-                waiterDone.countDown();
-            });
-            assertTrue(finished(waiterDone, yielders), "run " + run + ": the pausing waiter was starved by 7 yielding virtual threads");
+            running.set(false);
+        });
+        int samples = 0;
+        int blocked = 0;
+        while (running.get() && samples < 10_000_000) {
+            Thread.State st = waiter.getState();
+            if (st == Thread.State.TIMED_WAITING || st == Thread.State.WAITING) {
+                blocked++;
+            }
+            samples++;
         }
+        assertEquals(0, blocked, "samples (of " + samples + ") in which the pausing thread slept or parked");
+        waiter.join(30_000);
+        assertFalse(waiter.isAlive(), "the pausing thread finished");
     }
 
     /** Waits up to 30 s for {@code done}, then releases the other threads and joins them; whether it was done. */

@@ -38,11 +38,12 @@ import java.util.stream.StreamSupport;
  * <p><b>Memory given back.</b> A new channel keeps one message in a field of its own; beyond that, messages
  * live in a ring that grows by doubling (never past the capacity rounded up to a power of two) and that the
  * receiver gives back when it finds the channel empty. The first burst is always given back; once a channel
- * has been refilled after giving its ring back, it keeps the ring on credit: every burst that used at least a
- * quarter of it earns four checks (up to fifteen), every check without one spends one, and with the credit
- * spent the ring is given back. Checks run when the receiver finds the channel empty after messages passed,
- * or after 1,024 empty polls in a row, so polling an idle channel costs next to nothing; a receive that waits
- * keeps a ring on credit for at most 2 ms before giving it back.
+ * has been refilled after giving its ring back, it keeps the ring on credit: each time the messages received
+ * since the last check reach a quarter of the ring, an empty poll earns four checks of credit (up to fifteen);
+ * every 1,024th empty poll without that much traffic spends one, and with the credit spent the ring is given
+ * back. So steady traffic keeps its ring, and an idle or trickling channel polled by a spinning receiver gives
+ * it back within 16 x 1,024 empty polls; an empty poll costs one subtraction, one comparison and one
+ * increment. A receive that waits keeps a ring on credit for at most 2 ms before giving it back.
  *
  * <p><b>Iteration.</b> A receiver is an {@link Iterable} over the stream: {@code for (T m : rx)} waits for each
  * message and ends at the end of the stream (closed and drained); {@link #stream()} is the same as a

@@ -316,12 +316,25 @@ class FootprintTest {
         report("after second burst (kept for the next)", afterSecond);
         assertThat(afterFirst).isLessThanOrEqualTo(64);
         assertThat(afterSecond).isGreaterThan(4096);
-        // Quiet periods: a few messages per traversal, never half the ring.
+        // Steady traffic that the receiver keeps up with: a message per empty poll. The ring carries far more
+        // than a quarter of its length per 1,024 empty polls, so it is kept, not given back and regrown.
         Msg m = new Msg(0, 0);
-        for (int i = 0; i < 12 * C; i++) { // each traversal of the ring is one quiet check
+        for (int i = 0; i < 12 * C; i++) {
             ch.sender().trySend(m);
             r.tryReceive();
-            r.tryReceive(); // an empty poll: the check runs when the lap parity flips
+            r.tryReceive(); // an empty poll
+        }
+        long afterSteady = retained(ch, r);
+        report("after steady traffic (kept)", afterSteady);
+        assertThat(afterSteady).isGreaterThan(4096);
+        // A trickle: a message per 64 empty polls, 16 per 1,024, under a quarter of the ring. Each 1,024th
+        // empty poll is a quiet check that spends a credit; with none left the ring goes.
+        for (int i = 0; i < 2 * C; i++) {
+            ch.sender().trySend(m);
+            r.tryReceive();
+            for (int j = 0; j < 64; j++) {
+                r.tryReceive();
+            }
         }
         long afterQuiet = retained(ch, r);
         report("after quiet traffic", afterQuiet);

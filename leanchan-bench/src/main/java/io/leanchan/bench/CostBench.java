@@ -107,7 +107,7 @@ public class CostBench {
     /**
      * Three forks: one fork's figure depends on how C2 compiled the receive while the channel still held its ring
      * (a 3.5x spread between forks of the same subject, seen at d8db4ef; the idle channel gives its ring back
-     * within its first 15 x 1,024 empty polls, long before the measurement).
+     * within its first 16 x 1,024 empty polls, long before the measurement).
      */
     @Benchmark
     @Fork(value = 3, jvmArgsPrepend = {"-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})

@@ -73,7 +73,8 @@ import java.util.concurrent.locks.LockSupport;
  * ring (buffer != rbuf, or rbuf == MOVED): switch.
  *
  * Grow (a sender, holding PLOCK, finding the ring full and the capacity not reached). The new ring is
- * allocated BEFORE the lock (an OutOfMemoryError leaves the channel untouched). Read a = C. Copy messages
+ * allocated under the lock, so a sender that loses the race to grow allocates nothing; an OutOfMemoryError
+ * (there or anywhere in the grow) restores P as it was, and nothing had been published. Read a = C. Copy messages
  * [a, index) into the new ring at their message numbers, waiting for each claimed slot to be published or
  * consumed (a slot is null and a &lt;= k &lt; C: consumed). The receiver is NOT frozen: it may go on taking
  * from the old ring while the copy runs, so the new ring may hold copies of messages that it then takes
@@ -166,8 +167,6 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
     private static final VarHandle BUF;
     /** Access to {@link #rbuf}: opaque reads by the receiver. */
     private static final VarHandle RBUF;
-    /** Access to {@link #pending}; unused so far: pending is read and written plainly (see the class comment). */
-    private static final VarHandle PEND;
     /** Access to {@link #one}: release-stores by senders, acquire reads by the receiver and a grower. */
     private static final VarHandle ONE;
     /** Access to {@link #rx}, for its CASes. */
@@ -186,7 +185,6 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             C = l.findVarHandle(MpscChannel.class, "c", long.class);
             BUF = l.findVarHandle(MpscChannel.class, "buffer", Object[].class);
             RBUF = l.findVarHandle(MpscChannel.class, "rbuf", Object[].class);
-            PEND = l.findVarHandle(MpscChannel.class, "pending", int.class);
             ONE = l.findVarHandle(MpscChannel.class, "one", Object.class);
             RX = l.findVarHandle(MpscChannel.class, "rx", Object.class);
             OWNER = l.findVarHandle(MpscChannel.class, "owner", int.class);
@@ -376,13 +374,14 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             helpSwitch(v);
             return RETRY;
         }
-        Object[] nb = new Object[Math.max(2, len << 1)]; // before the lock: an OOM here changes nothing
         if (!P.compareAndSet(this, v, v | PLOCK)) {
             return RETRY;
         }
         boolean done = false;
         try {
-            grow(b, nb, i, m);
+            // Allocated under the lock, so that a sender that loses the race to grow allocates nothing; an
+            // OutOfMemoryError here (or anywhere in grow) restores P below: the channel is as it was.
+            grow(b, new Object[Math.max(2, len << 1)], i, m);
             done = true;
         } finally {
             if (done) {
@@ -998,12 +997,9 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             return;
         }
         int s = rstate;
-        if (!Retention.due(s, k)) {
-            rstate = Retention.idle(s);
-            return;
-        }
-        boolean give = Retention.shouldGiveBack(s, k, b.length) && giveBack(k);
-        rstate = Retention.after(s, give ? k + 1 : k, b.length, give);
+        int len = b.length;
+        rstate = Retention.shouldGiveBack(s, k, len) && giveBack(k) ? Retention.gaveBack(k + 1)
+                : Retention.kept(s, k, len);
     }
 
     /**
@@ -1189,13 +1185,11 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
                 continue;
             }
             if (b != null) {
-                int s = rstate;
-                if (Retention.onCredit(s) && !Retention.shouldGiveBack(s, k, b.length)) {
+                if (Retention.keepWhileWaiting(rstate, k, b.length)) {
                     linger = true;
-                    rstate = Retention.after(s, k, b.length, false);
                 } else {
                     if (giveBack(k)) {
-                        rstate = Retention.after(s, k + 1, b.length, true);
+                        rstate = Retention.gaveBack(k + 1);
                     }
                     continue;
                 }
@@ -1229,7 +1223,7 @@ public final class MpscChannel<T> implements Channel<T>, Sender<T>, Receiver<T>,
             if (linger) {
                 long k2 = c;
                 if (giveBack(k2)) {
-                    rstate = Retention.after(rstate, k2 + 1, b.length, true);
+                    rstate = Retention.gaveBack(k2 + 1);
                 }
             }
         }

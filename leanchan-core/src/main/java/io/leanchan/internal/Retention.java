@@ -2,22 +2,29 @@ package io.leanchan.internal;
 
 /**
  * When the receiver gives its ring back: the policy that trades memory after a burst (F2) against garbage
- * for repeated bursts (A2). Pure functions over one receiver-private int, so the policy can be tested alone.
+ * for repeated bursts and steady traffic (A2). Pure functions over one receiver-private int, so the policy
+ * can be tested alone.
  *
  * <pre>
  * State (an int written only by the receiver):
- *   bits 0-3  credit: quiet checks left before a kept ring is given back (0..15)
- *   bit  4    SHRUNK: this channel has given a ring back before
- *   bits 5-14 idle:   empty polls that found nothing new since the last check (0..1023)
- *   bits 15-31 mark:  the low 17 bits of the consumer index at the last check
+ *   bits 0-3   credit: quiet checks left before a kept ring is given back (0..15)
+ *   bit  4     SHRUNK: this channel has given a ring back before
+ *   bits 5-14  count:  empty polls since the last check (0..1023)
+ *   bits 15-31 mark:   the low 17 bits of the consumer index at the last check
  *
- * A check runs when the receiver finds the channel empty and at least one message passed since the last
- * one, or after 1,024 empty polls in a row (an idle channel polled by a spinning receiver): so polling an
- * idle channel costs one increment per poll.
- *   A burst (messages since the last check >= a quarter of the ring): the first one is given back (F2: a
- *   channel that was filled once and drained costs what a new one costs); after that the channel has shown
- *   that it is refilled, and each burst earns 4 checks of credit (at most 15).
- *   A quiet check (fewer messages, or an idle streak): spends one credit; with none left, give back.
+ * Every empty poll that finds a ring looks at the traffic since the last check: passed = C - mark.
+ *   Busy (passed reaches a quarter of the ring, or 2^15 messages for rings over 2^17 slots): the ring is in
+ *   use. The first time in a channel's life it is given back all the same (F2: a channel filled once and
+ *   drained costs what a new one costs); after that the channel has shown that it is refilled, and each busy
+ *   check earns 4 checks of credit (at most 15). A busy check moves the mark.
+ *   Otherwise the empty poll only counts (the mark stays, so the traffic of many empty polls adds up). The
+ *   1,024th empty poll since the last check is a quiet check: it spends one credit, or gives the ring back
+ *   if there is none, and moves the mark.
+ * So the ring is kept while it carries at least a quarter of its length per 1,024 empty polls: steady traffic
+ * that the receiver keeps up with (many empty polls, each after a few messages) keeps its ring instead of
+ * giving it back and regrowing it over and over, and a trickle, or an idle channel polled by a spinning
+ * receiver, gives it back after at most 16 x 1,024 empty polls. An empty poll costs one subtraction, one
+ * comparison and one increment.
  * A waiting receive adds time: it lingers (parks for at most LINGER_NANOS) before it gives a kept ring back,
  * then parks on; a channel that goes quiet thus returns to its new size even if nobody polls it.
  * </pre>
@@ -25,20 +32,22 @@ package io.leanchan.internal;
 final class Retention {
     /** Bits 0-3 of the state: the credit, also its maximum (15). */
     static final int CREDIT_MASK = 0xF;
-    /** Credit earned by each burst after the first give-back. */
+    /** Credit earned by each busy check after the first give-back. */
     static final int CREDIT_PER_BURST = 4;
     /** Bit 4 of the state: set once this channel has given a ring back. */
     static final int SHRUNK = 1 << 4;
-    /** Position of the idle count in the state. */
-    static final int IDLE_SHIFT = 5;
-    /** Bits 5-14 of the state: the idle count; all ones (1,023) makes a check due. */
-    static final int IDLE_MASK = 0x3FF << IDLE_SHIFT;
+    /** Position of the count of empty polls in the state. */
+    static final int COUNT_SHIFT = 5;
+    /** Bits 5-14 of the state: the count; all ones (1,023) makes the next empty poll a quiet check. */
+    static final int COUNT_MASK = 0x3FF << COUNT_SHIFT;
     /** Position of the mark in the state. */
     static final int MARK_SHIFT = 15;
     /** Width of the mark: the low 17 bits of the consumer index. */
     static final int MARK_BITS = 17;
     /** The mark's bits once shifted down (also the modulus of {@link #passed}, minus one). */
     static final int MARK_MASK = (1 << MARK_BITS) - 1;
+    /** The most messages a check asks for: rings longer than 4 x this are busy at this many. */
+    static final int MAX_BUSY = 1 << (MARK_BITS - 2);
     /** How long a waiting receiver keeps a ring it holds on credit before giving it back. */
     static final long LINGER_NANOS = 2_000_000L;
 
@@ -47,7 +56,7 @@ final class Retention {
     }
 
     /**
-     * Messages received since the last check, modulo 2^17 (bursts that large count as "at least 2^17").
+     * Messages received since the last check, modulo 2^17.
      *
      * @param state the receiver's retention state
      * @param c     the consumer index now
@@ -58,74 +67,95 @@ final class Retention {
     }
 
     /**
-     * An empty check: whether the ring should be given back now ({@link #after} gives the state to store).
+     * Whether the traffic since the last check keeps a ring of this length busy.
      *
      * @param state      the receiver's retention state
      * @param c          the consumer index now
      * @param ringLength the receiver's ring length (at least 2)
-     * @return {@code true} for the first burst of a channel that never shrank, or a quiet check with no credit
+     * @return {@code true} if at least a quarter of the ring (at most {@link #MAX_BUSY}) passed since the mark
+     */
+    static boolean busy(int state, long c, int ringLength) {
+        return passed(state, c) >= Math.min(ringLength >>> 2, MAX_BUSY);
+    }
+
+    /**
+     * An empty poll: whether the ring should be given back now. If it is not (or the give-back fails because
+     * a sender claimed meanwhile), the state to store is {@link #kept}; if it is, {@link #gaveBack}.
+     *
+     * @param state      the receiver's retention state
+     * @param c          the consumer index now
+     * @param ringLength the receiver's ring length (at least 2)
+     * @return {@code true} for the first busy check of a channel that never shrank, or a quiet check with no
+     *     credit
      */
     static boolean shouldGiveBack(int state, long c, int ringLength) {
-        int passed = passed(state, c);
-        int credit = state & CREDIT_MASK;
-        if ((long) passed * 4 >= ringLength) {
+        if (busy(state, c, ringLength)) {
             return (state & SHRUNK) == 0;
         }
-        return credit == 0;
+        return (state & (COUNT_MASK | CREDIT_MASK)) == COUNT_MASK;
     }
 
     /**
-     * The state after a check at consumer index {@code c} whose outcome was {@code gaveBack}.
+     * The state after an empty poll that kept the ring.
      *
-     * @param state      the receiver's retention state before the check
+     * @param state      the receiver's retention state before the poll
      * @param c          the consumer index now
-     * @param ringLength the ring length the check was made against
-     * @param gaveBack   whether the check gave the ring back
-     * @return the new state: mark at {@code c}, idle count zero, credit and SHRUNK updated
+     * @param ringLength the receiver's ring length
+     * @return the new state: after a busy check, credit earned and the mark at {@code c}; after a quiet check,
+     *     one credit spent and the mark at {@code c}; otherwise the count one higher. A give-back that was due
+     *     but failed leaves the state as it was, so the next empty poll tries again.
      */
-    static int after(int state, long c, int ringLength, boolean gaveBack) {
-        int passed = passed(state, c);
+    static int kept(int state, long c, int ringLength) {
         int credit = state & CREDIT_MASK;
-        int flags = state & SHRUNK;
-        if (gaveBack) {
-            flags = SHRUNK;
-            credit = 0;
-        } else if ((long) passed * 4 >= ringLength) {
-            credit = Math.min(CREDIT_MASK, credit + CREDIT_PER_BURST);
-        } else if (credit > 0) {
-            credit--;
+        int shrunk = state & SHRUNK;
+        if (busy(state, c, ringLength)) {
+            if (shrunk == 0) {
+                return state; // the first give-back was due and failed
+            }
+            return mark(c) | shrunk | Math.min(CREDIT_MASK, credit + CREDIT_PER_BURST);
         }
-        return (int) ((c & MARK_MASK) << MARK_SHIFT) | flags | credit;
+        if ((state & COUNT_MASK) != COUNT_MASK) {
+            return state + (1 << COUNT_SHIFT);
+        }
+        if (credit == 0) {
+            return state; // a quiet give-back was due and failed
+        }
+        return mark(c) | shrunk | (credit - 1);
     }
 
     /**
-     * True if an empty poll at {@code c} should run a check (something passed, or a long idle streak).
+     * The state after the ring was given back.
      *
-     * @param state the receiver's retention state
-     * @param c     the consumer index now
-     * @return whether to run a check
+     * @param c the consumer index after the give-back
+     * @return SHRUNK, no credit, count zero, the mark at {@code c}
      */
-    static boolean due(int state, long c) {
-        return passed(state, c) != 0 || (state & IDLE_MASK) == IDLE_MASK;
+    static int gaveBack(long c) {
+        return mark(c) | SHRUNK;
     }
 
     /**
-     * One more empty poll with nothing new.
+     * Whether a receiver about to wait on an empty channel keeps its ring for a linger (then gives it back if
+     * nothing came) rather than giving it back before it parks.
      *
-     * @param state the receiver's retention state
-     * @return the state with the idle count one higher, saturating at all ones
+     * @param state      the receiver's retention state
+     * @param c          the consumer index now
+     * @param ringLength the receiver's ring length
+     * @return {@code true} if the channel has given a ring back before and has credit or is busy
      */
-    static int idle(int state) {
-        return (state & IDLE_MASK) == IDLE_MASK ? state : state + (1 << IDLE_SHIFT);
+    static boolean keepWhileWaiting(int state, long c, int ringLength) {
+        if ((state & SHRUNK) == 0) {
+            return false;
+        }
+        return (state & CREDIT_MASK) != 0 || busy(state, c, ringLength);
     }
 
     /**
-     * Whether the receiver holds its ring on credit (used to decide whether to linger before parking).
+     * The mark field for a consumer index.
      *
-     * @param state the receiver's retention state
-     * @return {@code true} if the credit is not zero
+     * @param c the consumer index
+     * @return the low 17 bits of {@code c}, in place
      */
-    static boolean onCredit(int state) {
-        return (state & CREDIT_MASK) != 0;
+    private static int mark(long c) {
+        return (int) ((c & MARK_MASK) << MARK_SHIFT);
     }
 }

@@ -157,6 +157,7 @@ public final class Report {
             case "ABQ_1024" -> "ABQ";
             case "LBQ_1024" -> "LBQ";
             case "MPSC_ARRAY_1024" -> "MpscArray";
+            case "MPSC_ARRAY_RELAXED_1024" -> "MpscArray relaxed";
             case "MPSC_UNPADDED_1024" -> "MpscUnpadded";
             case "MPSC_CHUNKED_1024" -> "MpscChunked";
             case "MPSC_XADD_UNBOUNDED" -> "MpscXadd";

@@ -55,6 +55,30 @@ public enum Subject {
             return queue(new MpscArrayQueue<>(1024));
         }
     },
+    /**
+     * The same queue through {@code relaxedOffer} / {@code relaxedPoll}: an empty poll that returns at once, without
+     * reading the producers' index (so it may answer "empty" while a sender has claimed a slot and not yet written
+     * it, which makes it not linearizable). Shown next to {@link #MPSC_ARRAY_1024} to measure what touching the
+     * producers' cache line on every empty poll costs: leanchan's {@code tryReceive} and JCTools' {@code poll} both
+     * do, Agrona's {@code poll} does not.
+     */
+    MPSC_ARRAY_RELAXED_1024("JCTools MpscArrayQueue(1024) relaxedOffer/relaxedPoll", 1024) {
+        @Override
+        public Pipe create() {
+            MpscArrayQueue<Object> q = new MpscArrayQueue<>(1024);
+            return new Pipe() {
+                @Override
+                public boolean offer(Object m) {
+                    return q.relaxedOffer(m);
+                }
+
+                @Override
+                public Object poll() {
+                    return q.relaxedPoll();
+                }
+            };
+        }
+    },
     MPSC_UNPADDED_1024("JCTools MpscUnpaddedArrayQueue(1024)", 1024) {
         @Override
         public Pipe create() {

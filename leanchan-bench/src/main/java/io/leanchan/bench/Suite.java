@@ -31,12 +31,15 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>quick (default, what {@code bin/bench} runs): every benchmark and subject, 1 fork, 3 x 1 s warm-up,
- *       5 x 1 s measurement, all with {@code -prof gc}; the latency harness 2 s + 3 s per subject and kind;
+ *       5 x 1 s measurement, all with {@code -prof gc}; {@link ThroughputRounds} (the throughput benchmark's
+ *       1P1C and 2P1C on four subjects again, 5 alternated rounds of one short fork per subject); the latency
+ *       harness 2 s + 3 s per subject and kind;
  *       {@link CostBench} and {@link InFlightBench} on {@link CostBench#SUBJECTS}; {@link ScaleHarness} (3 runs
  *       of every case, 30 s limit each), {@link WaiterFootprint} and {@link InliningCheck}.
- *       About 20 minutes on 2 cores.</li>
+ *       About 24 minutes on 2 cores.</li>
  *   <li>smoke ({@code --smoke}, what {@code mvn verify} runs): every benchmark method once, one short
- *       iteration, no warm-up, a few subjects. It proves the benchmarks still run, not how fast.</li>
+ *       iteration, no warm-up, a few subjects (the throughput rounds: one round, 1 x 300 ms per run). It proves
+ *       the benchmarks still run, not how fast.</li>
  * </ul>
  *
  * <pre>java -cp benchmarks.jar io.leanchan.bench.Suite [--smoke] [--results DIR] [--doc FILE.md]</pre>
@@ -57,6 +60,7 @@ public final class Suite {
     static final String WAITERS = "waiters.jsonl";
     static final String INLINING = "inlining.jsonl";
     static final String SELECT = "select.json";
+    static final String ROUNDS = "rounds.jsonl";
 
     /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
     static final List<String> LOADS = new ArrayList<>();
@@ -81,8 +85,8 @@ public final class Suite {
     }
 
     /** The parts of the suite, as {@code --only} names them. */
-    static final List<String> PARTS = List.of("throughput", "burst", "pingpong", "vpingpong", "async", "latency",
-            "ring", "cost", "inflight", "scale", "waiters", "inlining", "select");
+    static final List<String> PARTS = List.of("throughput", "rounds", "burst", "pingpong", "vpingpong", "async",
+            "latency", "ring", "cost", "inflight", "scale", "waiters", "inlining", "select");
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
@@ -122,7 +126,7 @@ public final class Suite {
     static void run(Config cfg) throws RunnerException, IOException, InterruptedException {
         Files.createDirectories(cfg.results());
         for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, RING, ENV, COST, INFLIGHT,
-                SCALE, WAITERS, INLINING, SELECT)) {
+                SCALE, WAITERS, INLINING, SELECT, ROUNDS)) {
             Files.deleteIfExists(cfg.results().resolve(f));
         }
         Instant start = Instant.now();
@@ -138,6 +142,9 @@ public final class Suite {
             if (cfg.runs("throughput")) {
                 jmh(cfg, "\\.ThroughputBench\\.p1$", THROUGHPUT, "LEANCHAN_1024,MPSC_ARRAY_1024,AGRONA_M2O_1024,KOTLINX_1024");
                 jmh(cfg, "\\.ThroughputBench\\.p2$", THROUGHPUT, "LEANCHAN_1024");
+            }
+            if (cfg.runs("rounds")) {
+                rounds(cfg, ThroughputRounds.Settings.SMOKE);
             }
             if (cfg.runs("burst")) {
                 jmh(cfg, "\\.BurstBench\\.b[12]$", BURST, "LEANCHAN_1024");
@@ -179,6 +186,9 @@ public final class Suite {
         } else {
             if (cfg.runs("throughput")) {
                 jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
+            }
+            if (cfg.runs("rounds")) {
+                rounds(cfg, ThroughputRounds.Settings.QUICK);
             }
             if (cfg.runs("burst")) {
                 // Jox's unlimited channel is left out of the two-producer bursts: its segments outgrow the 1 GB
@@ -281,6 +291,12 @@ public final class Suite {
         String neu = add.strip();
         String body = old.substring(0, old.length() - 1).stripTrailing() + ",\n" + neu.substring(1);
         Files.writeString(out, body + "\n");
+    }
+
+    /** {@link ThroughputBench} in alternated rounds ({@link ThroughputRounds}), into {@link #ROUNDS}. */
+    static void rounds(Config cfg, ThroughputRounds.Settings settings) throws RunnerException, IOException {
+        LOADS.add("ThroughputRounds " + loadAverage().split(" ")[0]);
+        ThroughputRounds.run(settings, cfg.results().resolve(ROUNDS));
     }
 
     /** Runs the latency harness, one JVM per subject and thread kind. */

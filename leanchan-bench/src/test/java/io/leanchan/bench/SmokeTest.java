@@ -44,6 +44,12 @@ class SmokeTest {
             assertMoved(Report.find(tpt, "ThroughputBench.p1", s));
         }
         assertMoved(Report.find(tpt, "ThroughputBench.p2", "LEANCHAN_1024"));
+        List<Map<String, Object>> rounds = Report.loadLines(dir.resolve(Suite.ROUNDS));
+        assertThat(rounds).as("one smoke round: every group with every subject")
+                .hasSize(ThroughputRounds.GROUPS.size() * ThroughputRounds.SUBJECTS.size());
+        for (Map<String, Object> m : rounds) {
+            assertThat(Json.num(m.get("pollsMade"))).as(m.toString()).isPositive();
+        }
         List<Report.Row> burst = Report.load(dir.resolve(Suite.BURST));
         assertMoved(Report.find(burst, "BurstBench.b1", "LEANCHAN_1024"));
         assertMoved(Report.find(burst, "BurstBench.b2", "LEANCHAN_1024"));
@@ -111,7 +117,8 @@ class SmokeTest {
         Path doc = dir.resolve("benchmarks.md");
         Report.write(dir, doc);
         String md = Files.readString(doc);
-        assertThat(md).contains("## Targets", "## 1. Throughput", "## 2. Throughput in bursts",
+        assertThat(md).contains("## Targets", "## 1. Throughput", "## 1b. Throughput, alternated rounds",
+                "## 2. Throughput in bursts",
                 "## 3. Latency", "## 4. Asynchronous", "## 5. Allocation", "JCTools MpscArrayQueue(1024)",
                 "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |", "RingProbe",
                 "## 6. Cost per operation", "## 7. One message in flight", "## 8. Blocking at scale",

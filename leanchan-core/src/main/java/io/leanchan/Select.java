@@ -1,6 +1,7 @@
 package io.leanchan;
 
 import io.leanchan.internal.Backoff;
+import io.leanchan.internal.Deadline;
 import io.leanchan.internal.MpscChannel;
 import io.leanchan.internal.Waker;
 
@@ -367,7 +368,7 @@ public final class Select<R> {
      */
     private R await(long nanos, Supplier<? extends R> onTimeout) throws InterruptedException {
         requireClauses();
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = Deadline.of(nanos);
         Thread me = Thread.currentThread();
         for (;;) {
             int i = attempt(clauses, n, nextStart(), out);
@@ -379,15 +380,9 @@ public final class Select<R> {
             if (i == ENDED) {
                 throw allEnded();
             }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            long wait = -1L;
-            if (nanos >= 0) {
-                wait = nanos == 0 ? 0 : deadline - System.nanoTime();
-                if (wait <= 0) {
-                    return onTimeout.get();
-                }
+            long wait = Deadline.left(nanos, deadline);
+            if (nanos >= 0 && wait <= 0) {
+                return onTimeout.get();
             }
             int a = 0;
             boolean ready = false;

@@ -209,7 +209,11 @@ class FaultTest {
     /** True once a receive is parked: a tryReceive from here would be reported (probe with a copy of the rule). */
     private static boolean parkedReceiverVisible(Channel<Integer> ch) {
         try {
-            java.lang.reflect.Field f = ch.getClass().getDeclaredField("rx");
+            Class<?> c = ch.getClass();
+            while (!java.util.Arrays.stream(c.getDeclaredFields()).anyMatch(x -> x.getName().equals("rx"))) {
+                c = c.getSuperclass(); // the fields live in the channel's field-layout base class
+            }
+            java.lang.reflect.Field f = c.getDeclaredField("rx");
             f.setAccessible(true);
             return f.get(ch) instanceof Thread;
         } catch (ReflectiveOperationException e) {

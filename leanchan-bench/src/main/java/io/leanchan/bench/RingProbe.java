@@ -55,7 +55,11 @@ public final class RingProbe {
         Receiver<Object> rx = ch.receiver();
         Field buf;
         try {
-            buf = ch.getClass().getDeclaredField("buffer");
+            Class<?> c = ch.getClass();
+            while (c.getSuperclass() != Object.class) {
+                c = c.getSuperclass(); // the fields live in the channel's field-layout base class
+            }
+            buf = c.getDeclaredField("buffer");
             buf.setAccessible(true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             buf = null; // the core changed: report allocation only

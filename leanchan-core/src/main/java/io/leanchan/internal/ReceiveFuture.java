@@ -41,7 +41,7 @@ final class ReceiveFuture<T> extends CompletableFuture<T> {
     }
 
     /** The channel whose receive state holds this future while it is pending. */
-    private final MpscChannel<T> ch;
+    private final ChannelReceive<T> ch;
     /** {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}; see the class comment. */
     @SuppressWarnings("unused") private volatile int state;
 
@@ -50,7 +50,7 @@ final class ReceiveFuture<T> extends CompletableFuture<T> {
      *
      * @param ch the channel to receive from
      */
-    ReceiveFuture(MpscChannel<T> ch) {
+    ReceiveFuture(ChannelReceive<T> ch) {
         this.ch = ch;
     }
 

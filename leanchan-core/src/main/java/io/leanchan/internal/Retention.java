@@ -40,6 +40,8 @@ final class Retention {
     static final int COUNT_SHIFT = 5;
     /** Bits 5-14 of the state: the count; all ones (1,023) makes the next empty poll a quiet check. */
     static final int COUNT_MASK = 0x3FF << COUNT_SHIFT;
+    /** One empty poll in the count. */
+    static final int COUNT_STEP = 1 << COUNT_SHIFT;
     /** Position of the mark in the state. */
     static final int MARK_SHIFT = 15;
     /** Width of the mark: the low 17 bits of the consumer index. */
@@ -79,6 +81,20 @@ final class Retention {
     }
 
     /**
+     * Whether an empty poll only counts (the state to store is then {@code state + COUNT_STEP}): not busy, and
+     * not the 1,024th empty poll since the last check. Equivalent to {@code kept(state, c, ringLength) == state +
+     * COUNT_STEP} without a give-back due.
+     *
+     * @param state      the receiver's retention state
+     * @param c          the consumer index now
+     * @param ringLength the receiver's ring length (at least 2)
+     * @return {@code true} if the empty poll decides nothing
+     */
+    static boolean onlyCounts(int state, long c, int ringLength) {
+        return (state & COUNT_MASK) != COUNT_MASK && !busy(state, c, ringLength);
+    }
+
+    /**
      * An empty poll: whether the ring should be given back now. If it is not (or the give-back fails because
      * a sender claimed meanwhile), the state to store is {@link #kept}; if it is, {@link #gaveBack}.
      *
@@ -115,7 +131,7 @@ final class Retention {
             return mark(c) | shrunk | Math.min(CREDIT_MASK, credit + CREDIT_PER_BURST);
         }
         if ((state & COUNT_MASK) != COUNT_MASK) {
-            return state + (1 << COUNT_SHIFT);
+            return state + COUNT_STEP;
         }
         if (credit == 0) {
             return state; // a quiet give-back was due and failed

@@ -38,7 +38,7 @@ final class SendFuture extends CompletableFuture<Void> {
     }
 
     /** The channel the message is sent to. */
-    final MpscChannel<?> ch;
+    final ChannelSend<?> ch;
     /** The message waiting to be sent. */
     final Object message;
     /** {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}; see the class comment. */
@@ -50,7 +50,7 @@ final class SendFuture extends CompletableFuture<Void> {
      * @param ch      the channel to send to
      * @param message the message to send
      */
-    SendFuture(MpscChannel<?> ch, Object message) {
+    SendFuture(ChannelSend<?> ch, Object message) {
         this.ch = ch;
         this.message = message;
     }

@@ -124,4 +124,21 @@ class RetentionTest {
         assertThat(Retention.keepWhileWaiting(shrunk, RING, RING)).isTrue();
         assertThat(Retention.keepWhileWaiting(Retention.kept(shrunk, RING, RING), RING, RING)).isTrue();
     }
+
+    @Test
+    void theInlinedCountingCaseAgreesWithTheFullCheck() {
+        java.util.Random rnd = new java.util.Random(8);
+        for (int i = 0; i < 1_000_000; i++) {
+            int s = rnd.nextInt();
+            long c = rnd.nextLong() >>> 1;
+            int ring = 2 << rnd.nextInt(30);
+            if (Retention.onlyCounts(s, c, ring)) {
+                assertThat(Retention.shouldGiveBack(s, c, ring)).isFalse();
+                assertThat(Retention.kept(s, c, ring)).isEqualTo(s + Retention.COUNT_STEP);
+            } else {
+                assertThat(Retention.shouldGiveBack(s, c, ring) || Retention.kept(s, c, ring) != s + Retention.COUNT_STEP)
+                        .isTrue();
+            }
+        }
+    }
 }

@@ -1,0 +1,669 @@
+package io.leanchan.internal;
+
+import io.leanchan.ChannelClosedException;
+import io.leanchan.Receiver;
+
+import java.lang.invoke.VarHandle;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The receiver's side of an {@link MpscChannel}: the take, the switch to a grown ring, the give-back of the
+ * ring ({@link Retention} decides when), waiting receives and the pending {@code receiveAsync} future, and the
+ * one-receiver rule. Fields and words: {@link ChannelState}; the senders' side: {@link ChannelSend}.
+ *
+ * <pre>
+ * Take (fast path, no atomic). If owner is the current thread's id: read C and rbuf (plain, both receiver-owned
+ * in effect), read the slot (acquire); a message: clear the slot, release-store C + 1, and read P (opaque)
+ * for SWAIT. An empty slot: read P; its index equal to C means empty; otherwise a sender has claimed C:
+ * either it is still writing (spin: bounded by the sender's few instructions) or the message is in a newer
+ * ring (buffer != rbuf, or rbuf == MOVED): switch.
+ *
+ * Switch (the receiver, finding rbuf == MOVED or buffer != rbuf). Take PLOCK (a CAS on a rare path), clear
+ * the stale slots [a, C) of the new ring, set pending = 0 and rbuf = buffer, restore P unchanged.
+ *
+ * Give back (the receiver, finding the channel empty, if Retention says so). CAS P to PLOCK only if its
+ * index equals C (nothing claimed, so nothing is being written), point buffer and rbuf at null (the
+ * one-slot field), release C + 1 and then P with index + 1: the burnt number makes every stale claim CAS
+ * fail, and C is written first so that an observer never sees a phantom message.
+ *
+ * Waking the receiver. The receiver sets RWAIT with a CAS that expects P's index to equal C (the channel
+ * is still empty at that instant), then parks. A sender's claim CAS clears RWAIT, so exactly one sender
+ * sees it and wakes the receiver (unpark, or fulfil the pending future) after publishing its message.
+ * Both sides are CASes on P: no Dekker pair of plain accesses, no lost wake-up.
+ *
+ * One receiver. owner == the current thread's id lets a receive take the fast path. Another thread takes over
+ * with a CAS (a handover: the previous owner's receives happened-before, as the single-consumer contract
+ * requires). A thread parked in a receive, and a pending receiveAsync, hold the receive state: every other
+ * receive attempt fails with IllegalStateException (exactly; a CAS decides it). A takeover between two
+ * threads that make non-waiting receives at the same time without any ordering (misuse) is NOT detected:
+ * the owner's take is plain loads and stores (read C and the slot, clear the slot, release C + 1), so a
+ * thread that took over can read the same C and slot before the displaced owner's stores are visible (the
+ * message is delivered twice), and the displaced owner's late store of C can move C backwards over the new
+ * owner's takes (their slots are empty below P's index: every later take waits for a publication that never
+ * comes). Telling a mid-take owner from an idle one needs a StoreLoad fence or an atomic on the owner's side,
+ * i.e. on every take, which is what this design leaves out (docs/stress.md, finding 7).
+ * </pre>
+ *
+ * @param <T> the type of the messages
+ */
+abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, CoreHooks<T> {
+    /**
+     * A new channel's receiving side.
+     *
+     * @param capacity at least 1; {@link MpscChannel#UNBOUNDED} for an unbounded channel
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
+    ChannelReceive(int capacity) {
+        super(capacity);
+    }
+
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T tryReceive() {
+        return (T) poll();
+    }
+
+    /**
+     * The receiver's non-blocking take: the fast path when the calling thread owns the receive state.
+     *
+     * @return the next message, or null if the channel is empty
+     * @throws IllegalStateException if another receive holds the receive state
+     */
+    Object poll() {
+        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
+            acquireReceiveState();
+        }
+        for (;;) {
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e = takeAt(k, b);
+            if (e != null) {
+                afterTake();
+                return e;
+            }
+            if (!settle(k, b, true)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Takes message k if it is published: clears its slot and releases C + 1 (see "Take").
+     *
+     * @param k the consumer index
+     * @param b the receiver's ring as read with {@code k}, or null for the one-slot field
+     * @return the message taken, or null if the slot was empty (nothing changed)
+     */
+    private Object takeAt(long k, Object[] b) {
+        Object e;
+        if (b == null) {
+            e = ONE.getAcquire(this);
+            if (e != null) {
+                ONE.set(this, null);
+                C.setRelease(this, k + 1);
+            }
+        } else {
+            int s = (int) k & (b.length - 1);
+            e = OA.getAcquire(b, s);
+            if (e != null) {
+                OA.set(b, s, null);
+                C.setRelease(this, k + 1);
+            }
+        }
+        return e;
+    }
+
+    /** {@inheritDoc} Consumer side, like {@link #tryReceive()}; consumes nothing. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public T peek() {
+        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
+            acquireReceiveState();
+        }
+        for (;;) {
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+            if (e != null) {
+                return (T) e;
+            }
+            if (!settle(k, b, true)) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitAvailable(long nanos) throws InterruptedException {
+        Object e = await(nanos < 0 ? -1L : nanos, false);
+        return e != null && e != END;
+    }
+
+    /**
+     * After a take: wake the oldest waiting sender if SWAIT is set. The taken message has left the channel
+     * already, so nothing here may throw past the caller: a failure to wake (an Error such as a
+     * StackOverflowError deep in a call) leaves SWAIT set, and the next take, the receiver's next empty check
+     * or the sender's own re-check makes up for it.
+     */
+    private void afterTake() {
+        if (((long) P.getOpaque(this) & SWAIT) != 0) {
+            try {
+                wakeSenders();
+            } catch (Throwable t) {
+                // deliberately not rethrown: see above (wakeSenders itself fails futures it cannot complete)
+            }
+        }
+    }
+
+    /**
+     * The slot of message {@code k} in {@code b} was empty. Returns false if the channel is empty (after the
+     * retention check when {@code check}), true if the caller should look again (a switch was made, or a
+     * claimed message is being written). The common case, an empty channel with the receiver's ring current,
+     * is decided here with one read of P; the rest is in {@link #settleSlow}, out of line, so that the code
+     * inlined into every receive stays small.
+     *
+     * @param k     the consumer index
+     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
+     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @return {@code false} if the channel is empty; {@code true} if the caller should look again
+     */
+    private boolean settle(long k, Object[] b, boolean check) {
+        long v = (long) P.getVolatile(this);
+        if ((v >>> PSHIFT) == k && b != MOVED && BUF.getAcquire(this) == b) {
+            foundEmpty(k, b, check);
+            return false;
+        }
+        return settleSlow(k, b, check);
+    }
+
+    /**
+     * {@link #settle} when P's index was past k or the ring had changed: switch to the newest ring, wait out a
+     * claimed message that is being written, or find the channel empty after all.
+     *
+     * @param k     the consumer index
+     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
+     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @return {@code false} if the channel is empty; {@code true} if the caller should look again
+     */
+    private boolean settleSlow(long k, Object[] b, boolean check) {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if (b == MOVED || BUF.getAcquire(this) != b) {
+                switchRing();
+                return true;
+            }
+            if ((v >>> PSHIFT) == k) {
+                foundEmpty(k, b, check);
+                return false;
+            }
+            // claimed but not yet published
+            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+            if (e != null) {
+                return true;
+            }
+            Backoff.awaitStore(spins);
+        }
+    }
+
+    /**
+     * The channel was found empty at k (P's index equal to k, the ring current): the retention check, and the
+     * fenced look for a SWAIT that a take missed (see "Waking senders" in {@link ChannelSend}).
+     *
+     * @param k     the consumer index, equal to P's index
+     * @param b     the receiver's ring, or null for the one-slot field
+     * @param check whether to run the retention check
+     */
+    private void foundEmpty(long k, Object[] b, boolean check) {
+        if (check) {
+            onEmpty(k, b);
+        }
+        if (SW.getOpaque(this) instanceof SenderQueue) {
+            VarHandle.fullFence();
+            if (((long) P.getVolatile(this) & SWAIT) != 0) {
+                wakeSenders();
+            }
+        }
+    }
+
+    /** Under PLOCK: adopt the newest ring, clearing the stale copies [pending, C) (see "Switch"). */
+    private void switchRing() {
+        long v = lockP();
+        try {
+            Object[] nb = buffer;
+            int pend = pending;
+            if (pend != 0 && nb != null) {
+                long k = c;
+                int mask = nb.length - 1;
+                for (long j = base(k, pend); j < k; j++) {
+                    nb[(int) j & mask] = null;
+                }
+            }
+            pending = 0;
+            rbuf = nb;
+        } finally {
+            P.setRelease(this, v);
+        }
+    }
+
+    /**
+     * The receiver found the channel empty at index k with ring b: the retention check.
+     *
+     * @param k the consumer index, equal to P's index
+     * @param b the receiver's ring, or null (nothing to give back)
+     */
+    private void onEmpty(long k, Object[] b) {
+        if (b == null) {
+            return;
+        }
+        int s = rstate;
+        int len = b.length;
+        if (Retention.onlyCounts(s, k, len)) {
+            rstate = s + Retention.COUNT_STEP; // the common case, inlined into every receive
+        } else {
+            check(s, k, len);
+        }
+    }
+
+    /**
+     * A retention check that decides something (a busy or a quiet check, see {@link Retention}), out of line.
+     *
+     * @param s   the retention state
+     * @param k   the consumer index, equal to P's index
+     * @param len the receiver's ring length
+     */
+    private void check(int s, long k, int len) {
+        rstate = Retention.shouldGiveBack(s, k, len) && giveBack(k) ? Retention.gaveBack(k + 1)
+                : Retention.kept(s, k, len);
+    }
+
+    /**
+     * Gives the ring back if nothing is claimed beyond k (see "Give back").
+     *
+     * @param k the consumer index, which P's index must equal
+     * @return {@code true} if the ring was given back (C and P's index then moved to k + 1)
+     */
+    private boolean giveBack(long k) {
+        long v = (long) P.getVolatile(this);
+        if ((v & PLOCK) != 0 || (v >>> PSHIFT) != k || !P.compareAndSet(this, v, v | PLOCK)) {
+            return false;
+        }
+        buffer = null;
+        rbuf = null;
+        pending = 0;
+        one = null;
+        C.setRelease(this, k + 1);
+        P.setRelease(this, ((k + 1) << PSHIFT) | (v & (CLOSED | RWAIT | SWAIT)));
+        return true;
+    }
+
+    /**
+     * Makes the calling thread the owner of the receive state, or reports an overlapping receive.
+     *
+     * @throws IllegalStateException if a receive is waiting or a receiveAsync is pending
+     */
+    private void acquireReceiveState() {
+        int me = id(Thread.currentThread());
+        for (;;) {
+            int o = (int) OWNER.getVolatile(this);
+            if (o == me) {
+                return;
+            }
+            checkNoWaitingReceive();
+            if (OWNER.compareAndSet(this, o, me)) {
+                try {
+                    checkNoWaitingReceive(); // a receive that started waiting as we took over
+                } catch (IllegalStateException e) {
+                    OWNER.compareAndSet(this, me, o);
+                    throw e;
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Fails if another receive holds the receive state: rx set, or RWAIT armed.
+     *
+     * @throws IllegalStateException if a receiveAsync is pending or a receive is waiting
+     */
+    private void checkNoWaitingReceive() {
+        Object w = RX.getVolatile(this);
+        if (w instanceof ReceiveFuture) {
+            throw new IllegalStateException("a receiveAsync is pending on this channel: one receive at a time");
+        }
+        if (w != null || ((long) P.getVolatile(this) & RWAIT) != 0) {
+            throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
+        }
+    }
+
+    /**
+     * Called by a settled ReceiveFuture: it no longer holds the receive state. RWAIT (armed for the future)
+     * is cleared first, while rx still names the future, so no receive that starts waiting later can lose it.
+     *
+     * @param f the settled future; nothing happens unless rx still names it
+     */
+    void releaseReceiveState(ReceiveFuture<?> f) {
+        if (RX.getVolatile(this) == f) {
+            clearRwait();
+            RX.compareAndSet(this, f, null);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T receive() throws InterruptedException {
+        return (T) awaitReceive(-1L);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T receive(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return (T) awaitReceive(Math.max(0L, unit.toNanos(timeout)));
+    }
+
+    /**
+     * The blocking receive behind {@code receive()} and {@code receive(timeout, unit)}.
+     *
+     * @param nanos the timeout; negative to wait forever
+     * @return the message taken, or null on timeout
+     * @throws InterruptedException if interrupted while waiting
+     * @throws ChannelClosedException at the end of the stream (closed and drained)
+     */
+    Object awaitReceive(long nanos) throws InterruptedException {
+        Object e = await(nanos, true);
+        if (e == END) {
+            throw endOfStream();
+        }
+        return e;
+    }
+
+    /** Returned by {@link #await} at the end of the stream. */
+    private static final Object END = new Object();
+
+    /**
+     * One non-blocking look: {@link #poll()} or {@link #peek()}.
+     *
+     * @param take whether to take the message
+     * @return the head message, or null if the channel is empty
+     */
+    private Object next(boolean take) {
+        return take ? poll() : peek();
+    }
+
+    /**
+     * The waiting receive: the next message (taken if {@code take}, else left in the channel), null on
+     * timeout, {@link #END} at the end of the stream.
+     *
+     * @param nanos the timeout; negative to wait forever, 0 not to wait
+     * @param take  whether to take the message or leave it in the channel
+     * @return the message, null on timeout, or {@link #END}
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if another receive holds the receive state
+     */
+    private Object await(long nanos, boolean take) throws InterruptedException {
+        Object e = next(take);
+        if (e != null) {
+            return e;
+        }
+        for (int k = 0; k < SPINS && nanos != 0; k++) {
+            Thread.onSpinWait();
+            if ((e = next(take)) != null) {
+                return e;
+            }
+        }
+        long deadline = Deadline.of(nanos);
+        Thread me = Thread.currentThread();
+        int busy = 0; // steps spent waiting for a storage change (PLOCK) by another thread
+        for (;;) {
+            long wait = Deadline.left(nanos, deadline);
+            if (nanos >= 0 && wait <= 0) {
+                return isDrained() ? END : null; // the end of the stream is not a time-out, even for 0 ns
+            }
+            long v = (long) P.getVolatile(this);
+            long k = c;
+            if ((v & PLOCK) != 0 || (v >>> PSHIFT) != k) {
+                if ((e = next(take)) != null) {
+                    return e;
+                }
+                backoff(busy++);
+                continue;
+            }
+            busy = 0;
+            if ((v & CLOSED) != 0) {
+                releaseStorage(k);
+                return END;
+            }
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            boolean linger = false;
+            if (b == MOVED) {
+                switchRing();
+                continue;
+            }
+            if (b != null) {
+                if (Retention.keepWhileWaiting(rstate, k, b.length)) {
+                    linger = true;
+                } else {
+                    if (giveBack(k)) {
+                        rstate = Retention.gaveBack(k + 1);
+                    }
+                    continue;
+                }
+            }
+            if ((v & SWAIT) != 0) {
+                wakeSenders(); // room exists now: make sure the oldest waiting sender knows
+            }
+            if (!RX.compareAndSet(this, null, me)) {
+                throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
+            }
+            if (!P.compareAndSet(this, v, v | RWAIT)) {
+                RX.compareAndSet(this, me, null);
+                continue; // a claim or a flag changed P: look again
+            }
+            if ((int) OWNER.getVolatile(this) != id(me)) {
+                clearRwait();
+                RX.compareAndSet(this, me, null);
+                throw new IllegalStateException("another thread took over the receive state while this one was waiting");
+            }
+            long park = linger ? (wait < 0 ? Retention.LINGER_NANOS : Math.min(wait, Retention.LINGER_NANOS)) : wait;
+            if (park < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, park);
+            }
+            clearRwait();
+            RX.compareAndSet(this, me, null); // a parked receiver only is referenced: no Thread kept by an idle channel
+            if ((e = next(take)) != null) {
+                return e;
+            }
+            if (linger) {
+                long k2 = c;
+                if (giveBack(k2)) {
+                    rstate = Retention.gaveBack(k2 + 1);
+                }
+            }
+        }
+    }
+
+    /** Clears RWAIT in P (waiting out PLOCK); nothing if it is clear already. */
+    void clearRwait() {
+        clearFlag(RWAIT);
+    }
+
+    /**
+     * At the end of the stream: give the ring back whatever the policy says.
+     *
+     * @param k the consumer index, equal to P's index (closed and drained)
+     */
+    private void releaseStorage(long k) {
+        if (RBUF.getOpaque(this) != null) {
+            giveBack(k);
+        }
+    }
+
+    /** Wakes the parked receiver or fulfils the pending receive future (a sender cleared RWAIT). */
+    void wakeReceiver() {
+        Object w = RX.getAcquire(this);
+        if (w instanceof ReceiveFuture) {
+            @SuppressWarnings("unchecked")
+            ReceiveFuture<T> f = (ReceiveFuture<T>) w;
+            fulfil(f);
+        } else if (w instanceof Thread) {
+            LockSupport.unpark((Thread) w);
+        } else if (w instanceof Waker) {
+            ((Waker) w).wake();
+        }
+    }
+
+    @Override
+    public CompletableFuture<T> receiveAsync() {
+        @SuppressWarnings("unchecked")
+        T e = (T) poll();
+        if (e != null) {
+            return CompletableFuture.completedFuture(e);
+        }
+        if (isDrained()) {
+            return CompletableFuture.failedFuture(endOfStream());
+        }
+        ReceiveFuture<T> f = new ReceiveFuture<>(this);
+        if (!RX.compareAndSet(this, null, f)) {
+            throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
+        }
+        OWNER.setVolatile(this, 0); // the future holds the receive state now: no fast path for anyone
+        fulfil(f);
+        return f;
+    }
+
+    /**
+     * Takes a message for a pending future if one is there, else arms RWAIT so that the next sender calls
+     * this again. The future's dependents run after it is settled and the receive state released.
+     *
+     * @param f the pending receive future; nothing happens unless this call claims it
+     */
+    private void fulfil(ReceiveFuture<T> f) {
+        for (int spins = 0; ; ) {
+            if (!f.claim()) {
+                return;
+            }
+            Object e;
+            boolean wake;
+            try {
+                e = takeFor();
+                wake = e != null && ((long) P.getOpaque(this) & SWAIT) != 0;
+            } catch (Throwable t) {
+                f.unclaim();
+                throw t;
+            }
+            if (e != null) {
+                @SuppressWarnings("unchecked")
+                T m = (T) e;
+                f.deliver(m);
+                if (wake) {
+                    wakeSenders();
+                }
+                return;
+            }
+            long v = (long) P.getVolatile(this);
+            if ((v & CLOSED) != 0 && (v >>> PSHIFT) == c) {
+                releaseStorage(c);
+                f.fail(endOfStream());
+                return;
+            }
+            // Arm RWAIT while still CLAIMED, so that no cancel can release the receive state in between and
+            // leave RWAIT armed for nobody; then PENDING. A sender whose claim cleared RWAIT before that found
+            // the future CLAIMED and did nothing, so look once more: RWAIT gone means claim again.
+            if ((v & PLOCK) != 0 || (v >>> PSHIFT) != c || !P.compareAndSet(this, v, v | RWAIT)) {
+                f.unclaim();
+                backoff(spins++); // a message came in meanwhile, or the storage is changing: claim again
+                continue;
+            }
+            f.unclaim();
+            if (((long) P.getVolatile(this) & RWAIT) != 0) {
+                return; // armed: the next sender fulfils (or a cancel clears it, rx still naming f)
+            }
+        }
+    }
+
+    /**
+     * The take of a claimed future's fulfiller: no owner check, no sender wake-up, no retention.
+     *
+     * @return the message taken, or null if the channel is empty
+     */
+    private Object takeFor() {
+        for (int spins = 0; ; ) {
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e = takeAt(k, b);
+            if (e != null) {
+                return e;
+            }
+            long v = (long) P.getVolatile(this);
+            if (b == MOVED || BUF.getAcquire(this) != b) {
+                switchRing();
+                continue;
+            }
+            if ((v >>> PSHIFT) == k) {
+                return null;
+            }
+            Backoff.awaitStore(spins++); // claimed, still being written
+        }
+    }
+
+    @Override
+    public int drainTo(Collection<? super T> sink, int maxMessages) {
+        Objects.requireNonNull(sink, "sink");
+        if (maxMessages <= 0) {
+            return 0;
+        }
+        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
+            acquireReceiveState();
+        }
+        int n = 0;
+        int wake = 0;
+        try {
+            while (n < maxMessages) {
+                long k = c;
+                Object[] b = (Object[]) RBUF.getOpaque(this);
+                Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+                if (e == null) {
+                    if (settle(k, b, true)) {
+                        continue;
+                    }
+                    break;
+                }
+                @SuppressWarnings("unchecked")
+                T m = (T) e;
+                sink.add(m); // may throw: the message is still in the channel
+                if (b == null) {
+                    ONE.set(this, null);
+                } else {
+                    OA.set(b, (int) k & (b.length - 1), null);
+                }
+                C.setRelease(this, k + 1);
+                n++;
+                if (((long) P.getOpaque(this) & SWAIT) != 0) {
+                    wake++;
+                }
+            }
+        } finally {
+            for (; wake > 0; wake--) {
+                afterTake(); // one wake per slot made while senders waited; never throws past the drain
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The exception of a receive at the end of the stream.
+     *
+     * @return a ChannelClosedException carrying no message
+     */
+    static ChannelClosedException endOfStream() {
+        return new ChannelClosedException("channel is closed and drained (end of stream)", null);
+    }
+}

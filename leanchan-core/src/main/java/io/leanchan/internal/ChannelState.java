@@ -1,0 +1,264 @@
+package io.leanchan.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The state of an {@link MpscChannel}: its storage, its two coordination words and every field of the channel,
+ * with the VarHandles through which they are accessed and the few helpers both sides use. The channel is laid
+ * out as JCTools lays out its queues, one concept per class over a field-layout base: this class (fields),
+ * {@link ChannelSend} (the senders' algorithm), {@link ChannelReceive} (the receiver's) and {@link MpscChannel}
+ * (the public channel: handles, select hooks, close, observers). All fields are declared here, so the channel
+ * object is one 64-byte object whatever class a method lives in.
+ *
+ * <pre>
+ * Storage. Message number k (counting from 0 over the channel's life) lives in slot k &amp; (L - 1) of a ring
+ * of L slots, L a power of two. With no ring (buffer == null, the state of a new channel) the channel
+ * object's own field `one` is a ring of one slot: a channel that carries one message at a time never
+ * allocates storage. A ring grows by doubling (never past nextPow2(capacity), at most 2^30 slots), by a
+ * sender that finds it full; it is given back by the receiver when it finds the channel empty and the
+ * retention policy ({@link Retention}) says so.
+ *
+ * The producer word P = index &lt;&lt; 4 | SWAIT | RWAIT | CLOSED | PLOCK
+ *   index : the next message number to be claimed by a sender
+ *   PLOCK : held by whoever changes the storage (a growing sender; the receiver when it switches to a new
+ *           ring or gives its ring back) or by close() for one CAS; never on the fast paths
+ *   CLOSED: set once, by close()
+ *   RWAIT : the receiver is parked (or a receiveAsync is pending): the sender whose claim clears it wakes it
+ *   SWAIT : senders may be waiting in the SenderQueue for room
+ *
+ * The consumer index C: the next message number to be received. Written only by the receiver.
+ *
+ * Field writers and orderings.
+ *   P: CAS by senders (claim; set SWAIT), by the receiver (set RWAIT; lock for a switch or a give-back), by
+ *     close(); release-stores by the lock holder (unlock). While PLOCK is set nobody else writes P.
+ *   C: release-stores by the receiver only, after it cleared the slot (so a sender that sees C > k may
+ *     reuse slot k); read with acquire by senders (room) and by observers (size, isDrained).
+ *   buffer (the newest ring), pending, rbuf: written only under PLOCK, published by the release of P.
+ *     Senders read buffer and pending after an acquire of P: a sender whose claim CAS succeeds from the
+ *     value v used the buffer and pending that were current at v (every storage change moves P's index:
+ *     a grow claims one, a give-back burns one, and a switch restores P unchanged but changes nothing a
+ *     sender reads).
+ *   rbuf (the receiver's ring, MOVED after a grow): read by the receiver (opaque).
+ *   slots and `one`: written by the sender that claimed the index (release), read by the receiver
+ *     (acquire), cleared by the receiver (plain, ordered before its release of C).
+ *   owner: the id of the thread allowed the receive fast path; CAS by a thread that takes over, 0 while a
+ *     receiveAsync is pending. rx: null, the parked receiving Thread, the pending ReceiveFuture, or a
+ *     select's Thread or Waker (CAS).
+ *     An idle channel references no Thread.
+ *   sw: null, the Lifecycle record alone, or the SenderQueue (carrying the record); CAS by senders
+ *     (create), by lifecycle() (publish), and by the receiver (replace an empty queue by its record).
+ *   rstate: receiver-private (the retention policy).
+ *
+ * Index range. P keeps 60 bits of index: 2^60 messages over a channel's life.
+ * </pre>
+ *
+ * @param <T> the type of the messages
+ */
+abstract class ChannelState<T> {
+
+    /** The longest ring: the largest power of two an array can have. */
+    static final int MAX_RING = 1 << 30;
+
+    /** The receiver's ring after a grow moved it: one slot, always empty, so the fast path finds nothing. */
+    static final Object[] MOVED = new Object[1];
+
+    /** P's lock bit: held by whoever changes the storage, or by close() for one CAS. */
+    static final long PLOCK = 1L;
+
+    /** P's closed bit: set once, by close(). */
+    static final long CLOSED = 2L;
+
+    /** P's receiver-waiting bit: the sender whose claim clears it wakes the receiver. */
+    static final long RWAIT = 4L;
+
+    /** P's senders-waiting bit: senders may be linked in the SenderQueue. */
+    static final long SWAIT = 8L;
+
+    /** Position of the index in P. */
+    static final int PSHIFT = 4;
+
+    /** One index step in P: a claim adds it. */
+    static final long PSTEP = 1L << PSHIFT;
+
+    /** Polls before parking: a party that keeps up answers within a few hundred nanoseconds. */
+    static final int SPINS = 32;
+
+    /** Access to {@link #p}: acquire reads, claim and flag CASes, release by the lock holder. */
+    static final VarHandle P;
+
+    /** Access to {@link #c}: acquire reads, release-stores by the receiver. */
+    static final VarHandle C;
+
+    /** Access to {@link #buffer}: published with release under PLOCK. */
+    static final VarHandle BUF;
+
+    /** Access to {@link #rbuf}: opaque reads by the receiver. */
+    static final VarHandle RBUF;
+
+    /** Access to {@link #one}: release-stores by senders, acquire reads by the receiver and a grower. */
+    static final VarHandle ONE;
+
+    /** Access to {@link #rx}, for its CASes. */
+    static final VarHandle RX;
+
+    /** Access to {@link #owner}, for the takeover CAS. */
+    static final VarHandle OWNER;
+
+    /** Access to {@link #sw}, for its CASes. */
+    static final VarHandle SW;
+
+    /** Access to ring slots: release-stores by senders, acquire reads by the receiver and a grower. */
+    static final VarHandle OA = MethodHandles.arrayElementVarHandle(Object[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            P = l.findVarHandle(ChannelState.class, "p", long.class);
+            C = l.findVarHandle(ChannelState.class, "c", long.class);
+            BUF = l.findVarHandle(ChannelState.class, "buffer", Object[].class);
+            RBUF = l.findVarHandle(ChannelState.class, "rbuf", Object[].class);
+            ONE = l.findVarHandle(ChannelState.class, "one", Object.class);
+            RX = l.findVarHandle(ChannelState.class, "rx", Object.class);
+            OWNER = l.findVarHandle(ChannelState.class, "owner", int.class);
+            SW = l.findVarHandle(ChannelState.class, "sw", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Layout (compressed oops): 12-byte header, 4 ints, 2 longs, 5 references = 64 bytes.
+
+    /** The most messages the channel holds; {@link MpscChannel#UNBOUNDED} for an unbounded channel. */
+    final int capacity;
+
+    /** The receiving thread's id (low 32 bits), 0 for none: the one that may take the fast path. */
+    int owner;
+
+    /** 0, or (low 31 bits of the copy start a) &lt;&lt; 1 | 1 while the receiver has not switched. */
+    int pending;
+
+    /** Receiver-private retention state ({@link Retention}). */
+    int rstate;
+
+    /** The producer word P: index &lt;&lt; 4 | SWAIT | RWAIT | CLOSED | PLOCK. */
+    long p;
+
+    /** The consumer index C: the next message number to be received. */
+    long c;
+
+    /** The newest ring, or null for the one-slot field {@link #one}. */
+    Object[] buffer;
+
+    /** The receiver's ring: {@link #buffer} as of its last switch, or {@link #MOVED} after a grow. */
+    Object[] rbuf;
+
+    /** The one-slot ring used while {@link #buffer} is null. */
+    Object one;
+
+    /** null, the parked receiving Thread, or the pending ReceiveFuture. */
+    Object rx;
+
+    /** null, the Lifecycle record alone, or the SenderQueue (carrying the record). */
+    Object sw;
+
+    /**
+     * A new channel's state: no storage, nothing sent.
+     *
+     * @param capacity at least 1; {@link MpscChannel#UNBOUNDED} for an unbounded channel
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
+    ChannelState(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    /**
+     * The longest ring this channel may use.
+     *
+     * @return nextPow2(capacity), at most {@link #MAX_RING}
+     */
+    int ringCap() {
+        int cap = capacity;
+        return cap >= MAX_RING ? MAX_RING : cap == 1 ? 1 : Integer.highestOneBit(cap - 1) << 1;
+    }
+
+    /**
+     * The most messages the channel may hold: the capacity, bounded by the longest ring.
+     *
+     * @return min(capacity, {@link #MAX_RING})
+     */
+    long holdCap() {
+        return Math.min(capacity, MAX_RING);
+    }
+
+    /**
+     * Where senders count room from (see "Send" and "Grow").
+     *
+     * @param c    the consumer index
+     * @param pend the {@link #pending} field
+     * @return {@code c}, or the copy start a of the last grow while the receiver has not switched
+     */
+    static long base(long c, int pend) {
+        return pend == 0 ? c : c - ((c - (pend >>> 1)) & 0x7FFF_FFFFL);
+    }
+
+    /**
+     * One step of waiting for a thread that holds PLOCK or a CLAIMED state (see {@link Backoff}).
+     *
+     * @param spins the steps waited so far
+     */
+    static void backoff(int spins) {
+        Backoff.pause(spins);
+    }
+
+    /**
+     * Takes PLOCK (spinning while someone else holds it); returns the unlocked value to restore.
+     *
+     * @return the value of P before the lock
+     */
+    long lockP() {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, v | PLOCK)) {
+                return v;
+            }
+            backoff(spins);
+        }
+    }
+
+    /**
+     * A thread's identity for {@link #owner}: the low 32 bits of its id, never 0.
+     *
+     * @param t the thread
+     * @return the low 32 bits of {@code t}'s id, or {@code Integer.MIN_VALUE} in place of 0
+     */
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19; the same final field
+    static int id(Thread t) {
+        int id = (int) t.getId();
+        return id == 0 ? Integer.MIN_VALUE : id;
+    }
+
+    /**
+     * Clears a flag in P (waiting out PLOCK); nothing if it is clear already.
+     *
+     * @param flag RWAIT or SWAIT
+     */
+    void clearFlag(long flag) {
+        for (int spins = 0; ; spins++) {
+            long v = (long) P.getVolatile(this);
+            if ((v & flag) == 0) {
+                return;
+            }
+            if ((v & PLOCK) == 0 && P.compareAndSet(this, v, v & ~flag)) {
+                return;
+            }
+            backoff(spins);
+        }
+    }
+
+    /** Wakes the parked receiver or fulfils the pending receive future (a sender's claim cleared RWAIT). */
+    abstract void wakeReceiver();
+}

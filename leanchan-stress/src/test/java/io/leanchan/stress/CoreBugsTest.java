@@ -138,7 +138,7 @@ class CoreBugsTest {
      * Finding 9, fixed in core commit 34757fb (found by lincheck: {@code closeReceiver(); receiveNoWait()} returned null): a timed receive whose
      * time has run out returns null ("timed out") on a closed, drained channel instead of throwing end of stream,
      * against Receiver.receive(long, TimeUnit)'s "@throws ChannelClosedException if the channel is closed and
-     * drained". MpscChannel.await checks the deadline before it looks at CLOSED; with nanos == 0 the deadline is
+     * drained". The receive's await (then in MpscChannel, now ChannelReceive) checked the deadline before it looks at CLOSED; with nanos == 0 the deadline is
      * 0, so the check is {@code 0 - System.nanoTime() <= 0} (true only while nanoTime is positive).
      */
     @Test

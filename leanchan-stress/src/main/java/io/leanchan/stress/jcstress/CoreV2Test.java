@@ -23,7 +23,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The transitions of core v2 (see the block comment of {@code MpscChannel}): grows that copy while the receiver
+ * The transitions of core v2 (see the class comments of {@code ChannelState}, {@code ChannelSend} and {@code ChannelReceive}): grows that copy while the receiver
  * keeps taking from the old ring (stale-copy range, cleaned by the receiver at its switch or by a sender's
  * helpSwitch), the receiver parking with RWAIT racing a send, a sender linking into the SenderQueue racing the
  * take that makes room, a timed send timing out while the receiver takes, cancellation racing the wake of the

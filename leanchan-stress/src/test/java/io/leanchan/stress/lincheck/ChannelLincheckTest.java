@@ -60,7 +60,7 @@ class ChannelLincheckTest {
     /**
      * Lincheck's model checker calls a loop that repeats more than {@code loopBound} times (50 by default) with no
      * other thread able to run a livelock ("The execution has hung"). A send that finds the channel full polls up
-     * to {@code MpscChannel.SPINS} = 64 times before it parks or gives up: bounded, but over 50. The medium
+     * to {@code ChannelState.SPINS} = 32 times (64 when this was written) before it parks or gives up: bounded, but over 50. The medium
      * bin/stress run hit exactly that ({@code [sendNoWait(6)] [sendNoWait(4): <hung>]} on bounded(1)), so model
      * checking runs with a bound above the channel's spin count; {@link #boundedSpinIsNotALivelock} pins it down.
      */

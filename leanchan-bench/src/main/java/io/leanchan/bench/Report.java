@@ -266,7 +266,7 @@ public final class Report {
         md.append("In the style of JCTools' `QueueThroughputBackoffNone`: producers `offer` in a loop, one consumer "
                 + "`poll`s in a loop. `messages/µs` is the consumer's successful polls (JMH aux counter `pollsMade`). "
                 + "`ThroughputBench.p1` (1 producer, 1 consumer) and `ThroughputBench.p2` (2 producers, 1 consumer).\n\n");
-        md.append("![throughput](benchmarks-throughput.png)\n\n");
+        md.append("![throughput](benchmarks-throughput.png)\n\n").append(chartMedians(tpt, burst));
         for (String[] g : new String[][] {{"ThroughputBench.p1", "1 producer / 1 consumer"},
                 {"ThroughputBench.p2", "2 producers / 1 consumer (3 threads on 2 cores)"}}) {
             md.append("### ").append(g[1]).append("\n\n");
@@ -435,19 +435,69 @@ public final class Report {
      * of an iteration can leave a thread with a tiny measured time and an absurd rate).
      */
     static String aux(Row r, String name, boolean withError, boolean[] outlier) {
-        List<Double> v = raw(r, name);
-        if (v.size() >= 3) {
-            List<Double> sorted = new ArrayList<>(v);
-            java.util.Collections.sort(sorted);
-            double median = sorted.get(sorted.size() / 2);
-            double max = sorted.get(sorted.size() - 1);
-            // Above 1000 per µs (one call per nanosecond) a rate is not physical.
-            if (median > 0 && max > 10 * median && max > 1000) {
-                outlier[0] = true;
-                return f(median) + " (median) †";
-            }
+        double median = outlierMedian(raw(r, name));
+        if (!Double.isNaN(median)) {
+            outlier[0] = true;
+            return f(median) + " (median) †";
         }
         return withError ? pm(r.metric(name), r.metricError(name)) : f(r.metric(name));
+    }
+
+    /**
+     * The rule of {@link #aux}: the median of the iterations when one of them is more than ten times the median
+     * and above one call per nanosecond, NaN when none is (or there are fewer than three iterations).
+     */
+    static double outlierMedian(List<Double> v) {
+        if (v.size() < 3) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(v);
+        java.util.Collections.sort(sorted);
+        double median = sorted.get(sorted.size() / 2);
+        double max = sorted.get(sorted.size() - 1);
+        // Above 1000 per µs (one call per nanosecond) a rate is not physical.
+        return median > 0 && max > 10 * median && max > 1000 ? median : Double.NaN;
+    }
+
+    /**
+     * What the throughput chart plots for a row, {bar, error bar}: where its table shows the median of the
+     * iterations (†, {@link #outlierMedian}) that median without an error bar, otherwise the JMH mean and error
+     * of {@code pollsMade}; {0, 0} for no row.
+     */
+    static double[] chartBar(Row r) {
+        if (r == null) {
+            return new double[] {0, 0};
+        }
+        double median = outlierMedian(raw(r, "pollsMade"));
+        if (!Double.isNaN(median)) {
+            return new double[] {median, 0};
+        }
+        double err = r.metricError("pollsMade");
+        return new double[] {r.metric("pollsMade"), Double.isNaN(err) ? 0 : err};
+    }
+
+    /** The throughput chart's series: the rows of each group, in the legend's order. */
+    static Map<String, List<Row>> chartSeries(List<Row> tpt, List<Row> burst) {
+        Map<String, List<Row>> series = new LinkedHashMap<>();
+        series.put("1P1C", filter(tpt, "ThroughputBench.p1"));
+        series.put("2P1C", filter(tpt, "ThroughputBench.p2"));
+        series.put("bursts 1P", filter(burst, "BurstBench.b1"));
+        series.put("bursts 2P", filter(burst, "BurstBench.b2"));
+        return series;
+    }
+
+    /** One sentence naming the bars of the throughput chart that are a median (†), or "" when none is. */
+    static String chartMedians(List<Row> tpt, List<Row> burst) {
+        List<String> bars = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> e : chartSeries(tpt, burst).entrySet()) {
+            for (Row r : e.getValue()) {
+                if (!Double.isNaN(outlierMedian(raw(r, "pollsMade")))) {
+                    bars.add(shortName(r.subject()) + " (" + e.getKey() + ")");
+                }
+            }
+        }
+        return bars.isEmpty() ? "" : "In the chart, " + String.join(", ", bars) + (bars.size() == 1 ? " is" : " are")
+                + " the median of the iterations without an error bar, as in its table (†).\n\n";
     }
 
     static String throughputTable(List<Row> rows, String bench) {
@@ -596,6 +646,14 @@ public final class Report {
     }
 
     static void throughputChart(List<Row> tpt, List<Row> burst, String caption, Path file) throws IOException {
+        CategoryChart c = throughputChart(tpt, burst, caption);
+        if (c != null) {
+            save(c, file);
+        }
+    }
+
+    /** The throughput chart, or null when there is nothing to plot. */
+    static CategoryChart throughputChart(List<Row> tpt, List<Row> burst, String caption) {
         CategoryChart c = new CategoryChartBuilder().width(1100).height(560)
                 .title("Messages per microsecond (higher is better); error bars: JMH 99.9% confidence interval")
                 .xAxisTitle(caption).yAxisTitle("messages/µs")
@@ -607,31 +665,27 @@ public final class Report {
         c.getStyler().setPlotGridVerticalLinesVisible(false);
         c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
         c.getStyler().setSeriesColors(SERIES_COLORS);
-        Map<String, List<Row>> series = new LinkedHashMap<>();
-        series.put("1P1C", filter(tpt, "ThroughputBench.p1"));
-        series.put("2P1C", filter(tpt, "ThroughputBench.p2"));
-        series.put("bursts 1P", filter(burst, "BurstBench.b1"));
-        series.put("bursts 2P", filter(burst, "BurstBench.b2"));
+        // XChart's error bars are symmetric: a throughput cannot be negative, so the axis starts at 0 whatever
+        // an error bar wider than its bar says
+        c.getStyler().setYAxisMin(0.0);
         boolean anyData = false;
-        for (Map.Entry<String, List<Row>> e : series.entrySet()) {
+        for (Map.Entry<String, List<Row>> e : chartSeries(tpt, burst).entrySet()) {
             List<String> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             List<Double> errs = new ArrayList<>();
             for (Subject s : Subject.values()) {
                 Row r = find(e.getValue(), e.getValue().isEmpty() ? "" : e.getValue().get(0).bench(), s.name());
+                double[] bar = chartBar(r);
                 xs.add(shortName(s.name()));
-                ys.add(r == null ? 0.0 : r.metric("pollsMade"));
-                double err = r == null ? 0 : r.metricError("pollsMade");
-                errs.add(Double.isNaN(err) ? 0.0 : err);
+                ys.add(bar[0]);
+                errs.add(bar[1]);
             }
             if (!e.getValue().isEmpty()) {
                 c.addSeries(e.getKey(), xs, ys, errs);
                 anyData = true;
             }
         }
-        if (anyData) {
-            save(c, file);
-        }
+        return anyData ? c : null;
     }
 
     /** Colours far enough apart for most readers (Okabe-Ito). */

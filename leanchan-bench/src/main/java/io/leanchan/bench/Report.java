@@ -429,13 +429,9 @@ public final class Report {
         return out;
     }
 
-    /**
-     * An aux-counter cell: the mean, or the median marked with a dagger when one iteration is more than ten
-     * times the median and above one call per nanosecond (JMH times each thread of a group on its own, and an invocation that straddles the end
-     * of an iteration can leave a thread with a tiny measured time and an absurd rate).
-     */
+    /** An aux-counter cell: the mean, or the median marked with a dagger where {@link #outlierMedian} has one. */
     static String aux(Row r, String name, boolean withError, boolean[] outlier) {
-        double median = outlierMedian(raw(r, name));
+        double median = outlierMedian(r, name);
         if (!Double.isNaN(median)) {
             outlier[0] = true;
             return f(median) + " (median) †";
@@ -443,32 +439,85 @@ public final class Report {
         return withError ? pm(r.metric(name), r.metricError(name)) : f(r.metric(name));
     }
 
-    /**
-     * The rule of {@link #aux}: the median of the iterations when one of them is more than ten times the median
-     * and above one call per nanosecond, NaN when none is (or there are fewer than three iterations).
-     */
-    static double outlierMedian(List<Double> v) {
+    /** The aux counters of the throughput tables. */
+    static final List<String> AUX = List.of("pollsMade", "offersFailed", "pollsFailed");
+
+    /** The median of the values (the upper one of an even count), NaN for fewer than three. */
+    static double median(List<Double> v) {
         if (v.size() < 3) {
             return Double.NaN;
         }
         List<Double> sorted = new ArrayList<>(v);
         java.util.Collections.sort(sorted);
-        double median = sorted.get(sorted.size() / 2);
-        double max = sorted.get(sorted.size() - 1);
-        // Above 1000 per µs (one call per nanosecond) a rate is not physical.
-        return median > 0 && max > 10 * median && max > 1000 ? median : Double.NaN;
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** The iterations (indices) more than ten times the median and above one call per nanosecond. */
+    static List<Integer> absurd(List<Double> v) {
+        double median = median(v);
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            // Above 1000 per µs (one call per nanosecond) a rate is not physical.
+            if (median > 0 && v.get(i) > 10 * median && v.get(i) > 1000) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The iterations in which one of the row's aux counters is {@link #absurd}. JMH times each thread of a group
+     * on its own, and an invocation that straddles the end of an iteration can leave a thread with a tiny
+     * measured time: every rate of that iteration is then inflated, the physical ones included.
+     */
+    static java.util.Set<Integer> absurdIterations(Row r) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (String name : AUX) {
+            out.addAll(absurd(raw(r, name)));
+        }
+        return out;
+    }
+
+    /**
+     * The rule of the † cells: the median of a counter's iterations when one of them is more than ten times that
+     * median and is one of the {@code absurd} iterations; NaN otherwise (or for fewer than three iterations).
+     */
+    static double outlierMedian(List<Double> v, java.util.Set<Integer> absurd) {
+        double median = median(v);
+        for (int i : absurd) {
+            if (i < v.size() && median > 0 && v.get(i) > 10 * median) {
+                return median;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** {@link #outlierMedian(List, java.util.Set)} of a counter alone, no other counter looked at. */
+    static double outlierMedian(List<Double> v) {
+        return outlierMedian(v, new java.util.TreeSet<>(absurd(v)));
+    }
+
+    /** {@link #outlierMedian(List, java.util.Set)} of one of the row's counters, with all its counters' iterations. */
+    static double outlierMedian(Row r, String name) {
+        return outlierMedian(raw(r, name), absurdIterations(r));
+    }
+
+    /** Messages/µs as the table shows it and the chart plots it: the † median, or else the JMH mean. */
+    static double messages(Row r) {
+        double median = outlierMedian(r, "pollsMade");
+        return Double.isNaN(median) ? r.metric("pollsMade") : median;
     }
 
     /**
      * What the throughput chart plots for a row, {bar, error bar}: where its table shows the median of the
-     * iterations (†, {@link #outlierMedian}) that median without an error bar, otherwise the JMH mean and error
-     * of {@code pollsMade}; {0, 0} for no row.
+     * iterations (†, {@link #outlierMedian(Row, String)}) that median without an error bar, otherwise the JMH
+     * mean and error of {@code pollsMade}; {0, 0} for no row.
      */
     static double[] chartBar(Row r) {
         if (r == null) {
             return new double[] {0, 0};
         }
-        double median = outlierMedian(raw(r, "pollsMade"));
+        double median = outlierMedian(r, "pollsMade");
         if (!Double.isNaN(median)) {
             return new double[] {median, 0};
         }
@@ -491,7 +540,7 @@ public final class Report {
         List<String> bars = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : chartSeries(tpt, burst).entrySet()) {
             for (Row r : e.getValue()) {
-                if (!Double.isNaN(outlierMedian(raw(r, "pollsMade")))) {
+                if (!Double.isNaN(outlierMedian(r, "pollsMade"))) {
                     bars.add(shortName(r.subject()) + " (" + e.getKey() + ")");
                 }
             }
@@ -512,18 +561,19 @@ public final class Report {
             if (r == null) {
                 continue;
             }
-            double msgs = r.metric("pollsMade");
+            double msgs = messages(r);
             t.append("| ").append(s.label).append(" | ").append(aux(r, "pollsMade", true, outlier))
-                    .append(" | ").append(mpsc == null ? "n/a" : ratio(msgs, mpsc.metric("pollsMade")))
-                    .append(" | ").append(lbq == null ? "n/a" : ratio(msgs, lbq.metric("pollsMade")))
+                    .append(" | ").append(mpsc == null ? "n/a" : ratio(msgs, messages(mpsc)))
+                    .append(" | ").append(lbq == null ? "n/a" : ratio(msgs, messages(lbq)))
                     .append(" | ").append(aux(r, "offersFailed", false, outlier))
                     .append(" | ").append(aux(r, "pollsFailed", false, outlier))
                     .append(" | ").append(bytes(r.metric("gc.alloc.rate.norm")))
                     .append(" | ").append(bytes(r.bytesPerMessage())).append(" |\n");
         }
         if (outlier[0]) {
-            t.append("\n† One iteration was more than ten times the median and above one call per nanosecond, which no "
-                    + "thread can do, so the median of the iterations is shown: "
+            t.append("\n† One iteration was more than ten times the median, and in that iteration this counter or "
+                    + "another of the row was above one call per nanosecond, which no thread can do, so the median of "
+                    + "the iterations is shown (the x columns use it, the chart plots it without an error bar): "
                     + "JMH times each thread of a group on its own, and an invocation that straddles the end of an "
                     + "iteration can leave a thread with a tiny measured time and an absurd rate.\n");
         }

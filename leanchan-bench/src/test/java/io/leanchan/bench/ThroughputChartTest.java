@@ -14,11 +14,18 @@ class ThroughputChartTest {
 
     /** A JMH result of {@code bench} whose {@code pollsMade} has the given mean, error and iterations. */
     static Report.Row result(String bench, String subject, double mean, double error, String iterations) {
+        return result(bench, subject, mean, error, iterations, "1.0, 1.0, 1.0, 1.0, 1.0");
+    }
+
+    /** The same, with the iterations of {@code pollsFailed} (the consumer's other counter) too. */
+    static Report.Row result(String bench, String subject, double mean, double error, String iterations,
+            String pollsFailed) {
         String json = """
                 {"benchmark":"io.leanchan.bench.%s","params":{"subject":"%s"},
                  "primaryMetric":{"score":1.0,"scoreError":0.1},
-                 "secondaryMetrics":{"pollsMade":{"score":%s,"scoreError":%s,"rawData":[[%s]]}}}
-                """.formatted(bench, subject, mean, error, iterations);
+                 "secondaryMetrics":{"pollsMade":{"score":%s,"scoreError":%s,"rawData":[[%s]]},
+                                     "pollsFailed":{"score":1.0,"scoreError":0.1,"rawData":[[%s]]}}}
+                """.formatted(bench, subject, mean, error, iterations, pollsFailed);
         return new Report.Row(bench, subject, Json.obj(Json.parse(json)));
     }
 
@@ -34,7 +41,8 @@ class ThroughputChartTest {
         Report.Row jox = Report.find(rs, "BurstBench.b2", "JOX_1024");
         assertThat(Report.outlierMedian(Report.raw(jox, "pollsMade"))).isEqualTo(1.1);
         assertThat(Report.chartBar(jox)).containsExactly(1.1, 0.0);
-        assertThat(Report.throughputTable(rs, "BurstBench.b2")).contains("| 1.10 (median) † |").contains("† One iteration");
+        assertThat(Report.throughputTable(rs, "BurstBench.b2"))
+                .contains("| 1.10 (median) † |").contains("† One iteration");
         assertThat(Report.chartBar(Report.find(rs, "BurstBench.b2", "LEANCHAN_1024"))).containsExactly(3.46, 0.62);
         assertThat(Report.chartMedians(List.of(), rs))
                 .isEqualTo("In the chart, Jox (bursts 2P) is the median of the iterations without an error bar, "
@@ -48,6 +56,33 @@ class ThroughputChartTest {
         assertThat(ys.get(xs.indexOf("Jox")).doubleValue()).isEqualTo(1.1);
         assertThat(errs.get(xs.indexOf("Jox")).doubleValue()).isZero();
         assertThat(ys.get(xs.indexOf("leanchan(1024)")).doubleValue()).isEqualTo(3.46);
+    }
+
+    /**
+     * The run of docs/benchmarks.md at af780a5, Jox in bursts with two producers: the first iteration's 288
+     * messages/µs is below one per nanosecond, but in the same iteration the consumer's empty polls ran at 4,754
+     * per µs, so the consumer's measured time was tiny and that iteration's messages/µs is no measurement either.
+     */
+    @Test
+    void aRateInflatedInTheIterationOfAnotherAbsurdCounterIsPlottedAsTheMedian() {
+        List<Report.Row> rs = rows(
+                result("BurstBench.b2", "JOX_1024", 58.23, 494.97, "288.17, 0.60, 0.05, 1.19, 1.12",
+                        "4754.1, 0.0088, 0.0024, 0.022, 0.048"),
+                result("BurstBench.b2", "MPSC_ARRAY_1024", 3.93, 0.54, "3.93, 3.70, 4.03, 3.99, 4.02"));
+        Report.Row jox = Report.find(rs, "BurstBench.b2", "JOX_1024");
+        assertThat(Report.outlierMedian(Report.raw(jox, "pollsMade"))).as("alone, 288 is not absurd").isNaN();
+        assertThat(Report.absurdIterations(jox)).containsExactly(0);
+        assertThat(Report.outlierMedian(jox, "pollsMade")).isEqualTo(1.12);
+        assertThat(Report.chartBar(jox)).containsExactly(1.12, 0.0);
+        assertThat(Report.throughputTable(rs, "BurstBench.b2"))
+                .contains("| Jox Channel(1024) select with a default clause | 1.12 (median) † | 0.28x |");
+        List<Double> ys = new ArrayList<>();
+        for (Number y : Report.throughputChart(List.of(), rs, "caption").getSeriesMap().get("bursts 2P").getYData()) {
+            ys.add(y.doubleValue());
+        }
+        assertThat(ys).contains(1.12, 3.93).allSatisfy(y -> assertThat(y).isLessThan(5));
+        // An iteration absurd in another counter only is not an outlier of this one.
+        assertThat(Report.outlierMedian(List.of(1.3, 1.0, 1.1, 0.9, 1.2), new java.util.TreeSet<>(List.of(0)))).isNaN();
     }
 
     @Test

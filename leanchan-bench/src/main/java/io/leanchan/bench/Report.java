@@ -293,6 +293,10 @@ public final class Report {
                 + "(`LatencyHarness`, HdrHistogram, every round trip timed with `System.nanoTime`, one JVM per "
                 + "subject, 2 s warm-up + 3 s measured in quick mode).\n\n");
         md.append("![latency](benchmarks-latency.png)\n\n");
+        md.append("The chart is in nanoseconds on a log axis, where XChart draws an error bar of e as log10(e) "
+                + "decades either side of the bar, so it is given 1 + error/mean: each JMH mean's whisker spans "
+                + "mean ÷ (1 + error/mean) to mean × (1 + error/mean), i.e. up to mean + error (the top of the "
+                + "99.9% interval, whose bottom, mean - error, is in the tables).\n\n");
         md.append("### Platform threads\n\n").append(latencyTable(pp, lat, "platform"));
         md.append("### Virtual threads (JMH's thread and the echo thread both virtual)\n\n")
                 .append(latencyTable(vpp, lat, "virtual"));
@@ -745,61 +749,128 @@ public final class Report {
 
     static void latencyChart(List<Map<String, Object>> lat, List<Row> pp, List<Row> vpp, String caption, Path file)
             throws IOException {
+        CategoryChart c = latencyChart(lat, pp, vpp, caption);
+        if (c != null) {
+            save(c, file);
+        }
+    }
+
+    /**
+     * The error value to give XChart 3.8.8 for a bar of {@code mean} ± {@code error} on a logarithmic axis.
+     * XChart's {@code PlotContent_Category_Bar} takes {@code log10} of that value and draws it as a whisker that
+     * many decades above and below {@code log10(mean)} (and centres it on the bar's base, the axis minimum,
+     * where {@code log10(mean) <= 0}), so it is {@code (mean + error) / mean}: the whisker ends at
+     * {@code mean + error} above and at {@code mean / (1 + error / mean)} below. It is capped at
+     * {@code mean / axisMin}, so that the lower end is never below the axis; 1 (no whisker) without an error, or for
+     * a mean that is not above both 1 and {@code axisMin}.
+     */
+    static double logErrorBar(double mean, double error, double axisMin) {
+        if (Double.isNaN(error) || error <= 0 || !(mean > 1) || !(mean > axisMin)) {
+            return 1;
+        }
+        return Math.min((mean + error) / mean, mean / axisMin);
+    }
+
+    /** The lower end of the whisker XChart draws for {@link #logErrorBar} on a log axis: mean²/(mean + error). */
+    static double logErrorBarLow(double mean, double error) {
+        return Double.isNaN(error) || error <= 0 ? mean : mean * mean / (mean + error);
+    }
+
+    /** The largest power of ten at or below the smallest of {@code values}, and at least 1. */
+    static double logAxisMin(List<Double> values) {
+        double min = Double.MAX_VALUE;
+        for (double v : values) {
+            min = Math.min(min, v);
+        }
+        return min >= Double.MAX_VALUE ? 1 : Math.max(1, Math.pow(10, Math.floor(Math.log10(min))));
+    }
+
+    /**
+     * The latency chart, in nanoseconds on a logarithmic axis (every value above 1, which XChart's log-axis
+     * whiskers need), or null when there is nothing to plot. The JMH means carry {@link #logErrorBar} and the
+     * axis spans every bar and whisker end, so no whisker is cut.
+     */
+    static CategoryChart latencyChart(List<Map<String, Object>> lat, List<Row> pp, List<Row> vpp, String caption) {
         CategoryChart c = new CategoryChartBuilder().width(1100).height(560)
-                .title("Blocking ping-pong round trip (lower is better, log scale): HdrHistogram p50/p99, JMH mean ± 99.9% CI")
-                .xAxisTitle(caption).yAxisTitle("µs").build();
+                .title("Blocking ping-pong round trip (lower is better, log scale): HdrHistogram p50/p99, "
+                        + "JMH mean, whiskers to mean + 99.9% CI")
+                .xAxisTitle(caption).yAxisTitle("ns").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setYAxisLogarithmic(true);
-        c.getStyler().setYAxisMin(0.1);
+        c.getStyler().setYAxisDecimalPattern("#,##0");
         c.getStyler().setXAxisLabelRotation(30);
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setPlotGridVerticalLinesVisible(false);
         c.getStyler().setErrorBarsColor(java.awt.Color.BLACK);
         c.getStyler().setSeriesColors(SERIES_COLORS);
-        // Only subjects measured with both kinds of thread (a log axis cannot show a missing value).
+        // Only subjects measured with both kinds of thread (a log axis cannot show a missing value, and XChart
+        // 3.8.8 does not advance its error bars past a missing or off-axis bar).
         List<BlockingSubject> subjects = new ArrayList<>();
         for (BlockingSubject s : BlockingSubject.values()) {
             if (latency(lat, s.name(), "platform") != null && latency(lat, s.name(), "virtual") != null) {
                 subjects.add(s);
             }
         }
-        boolean anyData = !subjects.isEmpty();
+        if (subjects.isEmpty()) {
+            return null;
+        }
+        List<String> xs = new ArrayList<>();
+        for (BlockingSubject s : subjects) {
+            xs.add(shortName(s.name()));
+        }
+        // series name -> {values, errors (null for none)}, in the legend's order; the axis is set from all of them
+        Map<String, List<List<Double>>> series = new LinkedHashMap<>();
+        List<Double> lows = new ArrayList<>();
+        double max = 1;
         for (String kind : List.of("platform", "virtual")) {
             List<Row> jmh = kind.equals("virtual") ? vpp : pp;
             String bench = kind.equals("virtual") ? "VirtualPingPongBench.roundTrip" : "PingPongBench.roundTrip";
-            boolean allMeans = !subjects.isEmpty();
-            List<String> xs = new ArrayList<>();
             List<Double> means = new ArrayList<>();
             List<Double> errs = new ArrayList<>();
             for (BlockingSubject s : subjects) {
-                xs.add(shortName(s.name()));
                 Row r = find(jmh, bench, s.name());
                 if (r == null || Double.isNaN(r.score())) {
-                    allMeans = false;
-                    continue;
+                    means = null;
+                    break;
                 }
-                double mean = Math.max(0.01, r.score() / 1000.0);
-                double err = Double.isNaN(r.error()) ? 0 : r.error() / 1000.0;
+                double mean = Math.max(1, r.score());
+                double err = Double.isNaN(r.error()) ? 0 : r.error();
                 means.add(mean);
-                errs.add(Math.min(err, 0.9 * mean)); // a log axis cannot go below zero: the bar is cut at 10% of the mean
+                errs.add(err);
+                lows.add(logErrorBarLow(mean, err));
+                max = Math.max(max, mean + err);
             }
-            if (allMeans) {
-                c.addSeries(kind + " JMH mean", xs, means, errs);
+            if (means != null) {
+                series.put(kind + " JMH mean", List.of(means, errs));
             }
             for (String p : List.of("p50", "p99")) {
                 List<Double> ys = new ArrayList<>();
                 for (BlockingSubject s : subjects) {
-                    ys.add(Math.max(0.01, Json.num(latency(lat, s.name(), kind).get(p)) / 1000.0));
+                    double y = Math.max(1, Json.num(latency(lat, s.name(), kind).get(p)));
+                    ys.add(y);
+                    lows.add(y);
+                    max = Math.max(max, y);
                 }
-                if (anyData) {
-                    c.addSeries(kind + " " + p, xs, ys);
-                }
+                series.put(kind + " " + p, List.of(ys));
             }
         }
-        if (anyData) {
-            save(c, file);
+        double axisMin = logAxisMin(lows);
+        c.getStyler().setYAxisMin(axisMin);
+        c.getStyler().setYAxisMax(max);
+        for (Map.Entry<String, List<List<Double>>> e : series.entrySet()) {
+            List<Double> ys = e.getValue().get(0);
+            if (e.getValue().size() == 1) {
+                c.addSeries(e.getKey(), xs, ys);
+                continue;
+            }
+            List<Double> errs = new ArrayList<>();
+            for (int i = 0; i < ys.size(); i++) {
+                errs.add(logErrorBar(ys.get(i), e.getValue().get(1).get(i), axisMin));
+            }
+            c.addSeries(e.getKey(), xs, ys, errs);
         }
+        return c;
     }
 
     static List<Row> filter(List<Row> rows, String bench) {

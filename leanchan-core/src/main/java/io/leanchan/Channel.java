@@ -43,7 +43,8 @@ import java.util.concurrent.BlockingQueue;
  * handed back to its sender:
  * <ul>
  *   <li>An {@link OutOfMemoryError} while a send grows the channel's storage is thrown to that sender; its
- *   message was not delivered and the channel is unchanged (storage is allocated before any lock is taken). A
+ *   message was not delivered and the channel is unchanged (nothing is published until the new storage is filled,
+ *   and the lock taken for the growth is released as it was). A
  *   pending {@link Sender#sendAsync} that meets such an Error when it is retried completes exceptionally with
  *   it (not delivered).</li>
  *   <li>A sink or consumer that throws in {@link Receiver#drainTo}, {@code receiveMany} or {@code drain}: the

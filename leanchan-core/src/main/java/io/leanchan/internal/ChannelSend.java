@@ -40,6 +40,12 @@ import java.util.concurrent.locks.LockSupport;
  * receiver may miss its SWAIT (store-buffer reordering). Every later take sees SWAIT; the receiver also
  * checks with a fence whenever it finds the channel empty and before it parks; and every sender, once linked,
  * parks first for at most SENDER_RECHECK_NANOS and looks at the room again, so the race costs at most 50 us.
+ * A pending sendAsync has no thread to look again later: the caller of sendAsync, once the node is linked,
+ * looks at the room ASYNC_RECHECKS times over about a microsecond (spin hints) before it leaves the future
+ * pending, far longer than the receiver's store of C takes to leave its store buffer. Should a store take
+ * longer still, the future completes at the receiver's next receive or empty check, or at close (jcstress
+ * CoreV2Test.LinkAsyncVsTake forbids the stuck future; without the re-checks it saw it about once in 200,000
+ * samples with C2, docs/stress.md finding 12).
  * </pre>
  *
  * @param <T> the type of the messages
@@ -58,6 +64,9 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
 
     /** A waiting sender's first re-check of the room (see "Waking senders"); later ones back off 4x each. */
     static final long SENDER_RECHECK_NANOS = 50_000L;
+
+    /** Looks at the room by a pending sendAsync once linked, one spin hint apart (see "Waking senders"). */
+    static final int ASYNC_RECHECKS = 32;
 
     /** Result of {@link #offer}: delivered, nobody to wake. */
     static final int OK = 0;
@@ -401,7 +410,7 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
     private void park(SendFuture f) {
         for (;;) {
             SenderQueue.Node n = link(new SenderQueue.Node(f));
-            if (!roomNow()) {
+            if (!roomSoon()) {
                 return; // a take will wake the node
             }
             if (!n.cancel()) {
@@ -410,6 +419,24 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
             if (!retry(f)) {
                 return; // delivered, failed, or cancelled
             }
+        }
+    }
+
+    /**
+     * {@link #roomNow()}, looked at up to {@link #ASYNC_RECHECKS} more times, one spin hint apart: the re-check
+     * of a pending send that has just linked, which no thread will make later (see "Waking senders").
+     *
+     * @return {@code true} as soon as {@link #roomNow()} is; {@code false} if it never was
+     */
+    private boolean roomSoon() {
+        for (int k = 0; ; k++) {
+            if (roomNow()) {
+                return true;
+            }
+            if (k == ASYNC_RECHECKS) {
+                return false;
+            }
+            Thread.onSpinWait();
         }
     }
 

@@ -446,14 +446,9 @@ public final class Report {
     /** The aux counters of the throughput tables. */
     static final List<String> AUX = List.of("pollsMade", "offersFailed", "pollsFailed");
 
-    /** The median of the values (the upper one of an even count), NaN for fewer than three. */
+    /** {@link RoundsSummary#median} of the iterations, NaN for fewer than three (too few to call one an outlier). */
     static double median(List<Double> v) {
-        if (v.size() < 3) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(v);
-        java.util.Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
+        return v.size() < 3 ? Double.NaN : RoundsSummary.median(v);
     }
 
     /** The iterations (indices) more than ten times the median and above one call per nanosecond. */

@@ -54,10 +54,10 @@ import java.util.concurrent.BlockingQueue;
  *   <li>Guaranteed only on a best-effort basis: an Error thrown while a waiting sender is being woken after a
  *   take is not rethrown to the receiver (the taken message is returned; that sender is woken by the next take
  *   or by its own re-check, within {@code 50 us}).</li>
- *   <li>Not guaranteed: two non-waiting receives that race from two threads with no ordering between them (a
- *   misuse of the one-receive-at-a-time rule) are not detected, and can deliver a message twice and leave the
- *   channel unable to make progress: the receive fast path has no atomic instruction, and without one the
- *   race cannot be decided (see {@link Receiver}).</li>
+ *   <li>Two receives that race from two threads with no ordering between them (a misuse of the
+ *   one-receive-at-a-time rule) never both take a message: each receive claims the receiving side with one
+ *   atomic instruction, and the one that finds it claimed throws {@link IllegalStateException} and consumes
+ *   nothing (see {@link Receiver}).</li>
  * </ul>
  *
  * @param <T> the type of messages; {@code null} is not a message

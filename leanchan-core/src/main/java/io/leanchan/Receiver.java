@@ -24,12 +24,13 @@ import java.util.stream.StreamSupport;
  * to thread, but receives must not overlap (a handover between threads must be ordered, as by any
  * happens-before edge: a lock, a queue, a future). A waiting receive ({@link #receive()}, a timed receive, a
  * pending {@link #receiveAsync()}, a waiting {@link #receiveMany(Collection, int)} or iterator) holds the
- * receiving side: any other receive meanwhile throws {@link IllegalStateException}, exactly. Two threads
- * making non-waiting receives ({@link #tryReceive()}, {@code drainTo}, a receive that finds a message at once)
- * at the same time with no ordering between them is a misuse that the channel does <em>not</em> detect: the
- * receive fast path has no atomic instruction that could decide it, and no detection is possible without one.
- * Such a race can deliver a message twice and leave the channel unable to make progress. Use one thread at a
- * time, or hand over with a happens-before edge.
+ * receiving side: any other receive meanwhile throws {@link IllegalStateException}, exactly. So does every
+ * non-waiting receive ({@link #tryReceive()}, {@link #peek()}, {@code drainTo}, a receive that finds a message at
+ * once): each one claims the receiving side with one atomic instruction for as long as it takes, and another
+ * receive that starts meanwhile, on any thread, throws {@link IllegalStateException} and consumes nothing. Two
+ * threads that receive at the same time without ordering therefore never both get a message or lose one; one of
+ * them is told. A receive made from inside {@code drainTo}'s sink on this channel throws the same way. Receives
+ * that do not overlap in time may come from any threads: each one happens-after the one before.
  *
  * <p><b>Nothing lost.</b> A receive that times out, is interrupted or whose future is cancelled consumes
  * nothing. A batch receive takes a message only once the sink or consumer accepted it. Received slots are
@@ -110,6 +111,10 @@ public interface Receiver<T> extends Iterable<T>, ChannelLifecycle {
      * <p><b>Nothing lost.</b> A message is taken from the channel only after {@code sink.add} returned: if
      * {@code add} throws, the exception propagates, that message stays at the head of the channel, and the
      * messages added before it have been taken (a {@code false} from {@code add} counts as accepted).
+     *
+     * <p>The drain is one receive while it runs, {@code sink.add} included: a receive on this channel from inside
+     * the sink, or from another thread meanwhile, throws {@link IllegalStateException} (nothing waits for the
+     * drain, so a slow sink delays no other thread).
      *
      * @param sink        the collection that receives the messages, in channel order
      * @param maxMessages the most messages to move; 0 or less moves nothing and returns 0, as

@@ -16,9 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * one-receiver rule. Fields and words: {@link ChannelState}; the senders' side: {@link ChannelSend}.
  *
  * <pre>
- * Take (fast path, no atomic). If owner is the current thread's id: read C and rbuf (plain, both receiver-owned
- * in effect), read the slot (acquire); a message: clear the slot, release-store C + 1, and read P (opaque)
- * for SWAIT. An empty slot: read P; its index equal to C means empty; otherwise a sender has claimed C:
+ * Take (fast path, one CAS). Claim the take: CAS owner from the current thread's id to id | BUSY (see "One
+ * receive at a time"). Read C and rbuf (plain: nobody else writes them while the claim is held), read the
+ * slot (acquire); a message: clear the slot, release-store C + 1, release owner (release-store id), then read
+ * P (opaque) for SWAIT. An empty slot: read P; its index equal to C means empty; otherwise a sender has claimed C:
  * either it is still writing (spin: bounded by the sender's few instructions) or the message is in a newer
  * ring (buffer != rbuf, or rbuf == MOVED): switch.
  *
@@ -35,17 +36,28 @@ import java.util.concurrent.locks.LockSupport;
  * sees it and wakes the receiver (unpark, or fulfil the pending future) after publishing its message.
  * Both sides are CASes on P: no Dekker pair of plain accesses, no lost wake-up.
  *
- * One receiver. owner == the current thread's id lets a receive take the fast path. Another thread takes over
- * with a CAS (a handover: the previous owner's receives happened-before, as the single-consumer contract
- * requires). A thread parked in a receive, and a pending receiveAsync, hold the receive state: every other
- * receive attempt fails with IllegalStateException (exactly; a CAS decides it). A takeover between two
- * threads that make non-waiting receives at the same time without any ordering (misuse) is NOT detected:
- * the owner's take is plain loads and stores (read C and the slot, clear the slot, release C + 1), so a
- * thread that took over can read the same C and slot before the displaced owner's stores are visible (the
- * message is delivered twice), and the displaced owner's late store of C can move C backwards over the new
- * owner's takes (their slots are empty below P's index: every later take waits for a publication that never
- * comes). Telling a mid-take owner from an idle one needs a StoreLoad fence or an atomic on the owner's side,
- * i.e. on every take, which is what this design leaves out (docs/stress.md, finding 7).
+ * One receive at a time. Every take, peek and drain runs inside a claim of owner: a CAS from id(t) to
+ * id(t) | BUSY by the receiving thread t, and a release-store of id(t) when it is done (in a finally, so an
+ * Error leaves no claim behind). The CAS succeeds only from t's own idle id, so the common case (the same
+ * thread receiving again) is one uncontended CAS on a line the take writes anyway. Otherwise claimReceive:
+ *   - owner has BUSY: another receive is taking right now (another thread's; or this thread's own, from inside
+ *     the sink of its drainTo): IllegalStateException, nothing consumed. Nothing ever waits for BUSY, so a
+ *     sink that runs long delays no other thread; a receive that overlaps it fails at once.
+ *   - a receive is waiting (rx set, or RWAIT armed) or a receiveAsync is pending: IllegalStateException.
+ *   - else a handover: CAS owner from the previous owner's idle id to id(t) | BUSY. The CAS reads the value
+ *     that the previous take's release-store wrote, so every earlier take happens-before this one, whichever
+ *     threads made them, without any ordering by the caller. After the CAS the waiting-receive check is made
+ *     again (a receive that started waiting meanwhile fails this claim, or the waiting receive sees owner
+ *     changed and fails itself: both sides are volatile accesses, so one of them sees the other).
+ * So two threads that call tryReceive (or peek, drainTo, receive) at the same time without ordering can no
+ * longer both take the same message or move C backwards (finding 7, docs/stress.md): whichever claims second
+ * fails with IllegalStateException, or, if the first has finished, takes over after it. Owner is 0 while a
+ * receiveAsync or an async select holds the receive state; its fulfilment takes under the future's CLAIMED
+ * state, and no claim can succeed while rx names the future. A waiting receive's own steps between its takes
+ * (the switch and the give-back, both under PLOCK, and the wake-up of senders, a multi-dequeuer CAS) are safe
+ * beside another thread's claimed take.
+ * Cost: the claim's CAS and the release-store, about 1.1-1.4 ns on a send+receive pair (CostBench pair,
+ * leanchan-bench/experiments/take-fence measured it before it was adopted).
  * </pre>
  *
  * @param <T> the type of the messages
@@ -75,15 +87,42 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * @throws IllegalStateException if another receive holds the receive state
      */
     Object poll() {
-        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
-            acquireReceiveState();
+        int me = id(Thread.currentThread());
+        if ((int) OWNER.getOpaque(this) == me) {
+            // An empty poll consumes nothing, so it needs no claim (see "One receive at a time"): look first.
+            long k = c;
+            Object[] b = (Object[]) RBUF.getOpaque(this);
+            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+            if (e == null && emptyAt(k, b, true)) {
+                return null;
+            }
         }
+        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
+            claimReceive(me);
+        }
+        Object e;
+        try {
+            e = pollClaimed();
+        } finally {
+            OWNER.setRelease(this, me);
+        }
+        if (e != null) {
+            afterTake();
+        }
+        return e;
+    }
+
+    /**
+     * The take of {@link #poll()}, inside its claim: the next message, or null if the channel is empty.
+     *
+     * @return the message taken, or null
+     */
+    private Object pollClaimed() {
         for (;;) {
             long k = c;
             Object[] b = (Object[]) RBUF.getOpaque(this);
             Object e = takeAt(k, b);
             if (e != null) {
-                afterTake();
                 return e;
             }
             if (!settle(k, b, true)) {
@@ -122,19 +161,24 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     @Override
     @SuppressWarnings("unchecked")
     public T peek() {
-        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
-            acquireReceiveState();
+        int me = id(Thread.currentThread());
+        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
+            claimReceive(me);
         }
-        for (;;) {
-            long k = c;
-            Object[] b = (Object[]) RBUF.getOpaque(this);
-            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
-            if (e != null) {
-                return (T) e;
+        try {
+            for (;;) {
+                long k = c;
+                Object[] b = (Object[]) RBUF.getOpaque(this);
+                Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
+                if (e != null) {
+                    return (T) e;
+                }
+                if (!settle(k, b, true)) {
+                    return null;
+                }
             }
-            if (!settle(k, b, true)) {
-                return null;
-            }
+        } finally {
+            OWNER.setRelease(this, me);
         }
     }
 
@@ -173,12 +217,27 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * @return {@code false} if the channel is empty; {@code true} if the caller should look again
      */
     private boolean settle(long k, Object[] b, boolean check) {
+        return !emptyAt(k, b, check) && settleSlow(k, b, check);
+    }
+
+    /**
+     * The common case of {@link #settle}: the channel is empty at k with the receiver's ring current (one read of
+     * P); then the empty channel's work ({@link #foundEmpty}). It writes only the receiver-private retention state
+     * and, through a give-back, P and C under PLOCK with P's index equal to k, so it is safe outside a claim: a
+     * claimed take by another thread needs a message, that is P's index past k.
+     *
+     * @param k     the consumer index
+     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
+     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @return {@code true} if the channel was found empty; {@code false} if the caller must settle the slow way
+     */
+    private boolean emptyAt(long k, Object[] b, boolean check) {
         long v = (long) P.getVolatile(this);
         if ((v >>> PSHIFT) == k && b != MOVED && BUF.getAcquire(this) == b) {
             foundEmpty(k, b, check);
-            return false;
+            return true;
         }
-        return settleSlow(k, b, check);
+        return false;
     }
 
     /**
@@ -302,28 +361,39 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     }
 
     /**
-     * Makes the calling thread the owner of the receive state, or reports an overlapping receive.
+     * Claims a take for the calling thread when the fast CAS failed: a handover from another thread, or an
+     * overlapping receive reported (see "One receive at a time"). On return owner is {@code me | BUSY}.
      *
-     * @throws IllegalStateException if a receive is waiting or a receiveAsync is pending
+     * @param me the calling thread's {@link #id}
+     * @throws IllegalStateException if another receive is taking, waiting, or pending (nothing consumed)
      */
-    private void acquireReceiveState() {
-        int me = id(Thread.currentThread());
+    private void claimReceive(int me) {
         for (;;) {
             int o = (int) OWNER.getVolatile(this);
-            if (o == me) {
-                return;
+            if ((o & BUSY) != 0) {
+                throw new IllegalStateException("another receive is in progress on this channel (on another thread, or "
+                        + "from inside this thread's drainTo sink): one receive at a time");
             }
             checkNoWaitingReceive();
-            if (OWNER.compareAndSet(this, o, me)) {
+            if (OWNER.compareAndSet(this, o, me | BUSY)) {
                 try {
                     checkNoWaitingReceive(); // a receive that started waiting as we took over
                 } catch (IllegalStateException e) {
-                    OWNER.compareAndSet(this, me, o);
+                    OWNER.setRelease(this, o); // nobody else writes owner while BUSY is set
                     throw e;
                 }
                 return;
             }
         }
+    }
+
+    /**
+     * Hands the receive state to a pending receiveAsync or async select: owner from the caller's idle id to 0.
+     *
+     * @return false if another thread claimed or took over meanwhile (an overlapping receive)
+     */
+    boolean yieldReceiveState() {
+        return OWNER.compareAndSet(this, id(Thread.currentThread()), 0);
     }
 
     /**
@@ -534,7 +604,10 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         if (!RX.compareAndSet(this, null, f)) {
             throw new IllegalStateException("another receive is waiting on this channel: one receive at a time");
         }
-        OWNER.setVolatile(this, 0); // the future holds the receive state now: no fast path for anyone
+        if (!yieldReceiveState()) { // the future holds the receive state now: no claim succeeds while rx names it
+            RX.compareAndSet(this, f, null);
+            throw new IllegalStateException("another receive is in progress on this channel: one receive at a time");
+        }
         fulfil(f);
         return f;
     }
@@ -620,8 +693,9 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         if (maxMessages <= 0) {
             return 0;
         }
-        if ((int) OWNER.getOpaque(this) != id(Thread.currentThread())) {
-            acquireReceiveState();
+        int me = id(Thread.currentThread());
+        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
+            claimReceive(me);
         }
         int n = 0;
         int wake = 0;
@@ -651,6 +725,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 }
             }
         } finally {
+            OWNER.setRelease(this, me); // the drain is over: another receive may claim
             for (; wake > 0; wake--) {
                 afterTake(); // one wake per slot made while senders waited; never throws past the drain
             }

@@ -42,8 +42,12 @@ import java.lang.invoke.VarHandle;
  *   rbuf (the receiver's ring, MOVED after a grow): read by the receiver (opaque).
  *   slots and `one`: written by the sender that claimed the index (release), read by the receiver
  *     (acquire), cleared by the receiver (plain, ordered before its release of C).
- *   owner: the id of the thread allowed the receive fast path; CAS by a thread that takes over, 0 while a
- *     receiveAsync is pending. rx: null, the parked receiving Thread, the pending ReceiveFuture, or a
+ *   owner: id | BUSY. id: the thread that received last (id(t), an even number), 0 while a receiveAsync or an
+ *     async select is pending. BUSY: a receive is taking (or peeking, or draining) right now. Every take runs
+ *     between a CAS from id to id | BUSY and a release-store of id, so takes never overlap and each one
+ *     happens-before the next, whichever thread makes it; a receive that finds BUSY set (another thread's, or
+ *     its own from inside drainTo's sink) fails with IllegalStateException and consumes nothing
+ *     (ChannelReceive, "One receive at a time"). rx: null, the parked receiving Thread, the pending ReceiveFuture, or a
  *     select's Thread or Waker (CAS).
  *     An idle channel references no Thread.
  *   sw: null, the Lifecycle record alone, or the SenderQueue (carrying the record); CAS by senders
@@ -75,6 +79,9 @@ abstract class ChannelState<T> {
     /** P's senders-waiting bit: senders may be linked in the SenderQueue. */
     static final long SWAIT = 8L;
 
+    /** {@link #owner}'s bit for a take in progress (thread ids in owner are even). */
+    static final int BUSY = 1;
+
     /** Position of the index in P. */
     static final int PSHIFT = 4;
 
@@ -102,7 +109,7 @@ abstract class ChannelState<T> {
     /** Access to {@link #rx}, for its CASes. */
     static final VarHandle RX;
 
-    /** Access to {@link #owner}, for the takeover CAS. */
+    /** Access to {@link #owner}: the CAS that claims a take, the release-store that ends it. */
     static final VarHandle OWNER;
 
     /** Access to {@link #sw}, for its CASes. */
@@ -132,7 +139,7 @@ abstract class ChannelState<T> {
     /** The most messages the channel holds; {@link MpscChannel#UNBOUNDED} for an unbounded channel. */
     final int capacity;
 
-    /** The receiving thread's id (low 32 bits), 0 for none: the one that may take the fast path. */
+    /** id | BUSY: the thread that received last ({@link #id}), 0 for none; BUSY while a take is in progress. */
     int owner;
 
     /** 0, or (low 31 bits of the copy start a) &lt;&lt; 1 | 1 while the receiver has not switched. */
@@ -230,14 +237,16 @@ abstract class ChannelState<T> {
     }
 
     /**
-     * A thread's identity for {@link #owner}: the low 32 bits of its id, never 0.
+     * A thread's identity for {@link #owner}: the low 31 bits of its id, shifted left by one (so {@link #BUSY} is
+     * free), never 0. Two threads whose ids differ by a multiple of 2^31 share an identity; that costs them
+     * nothing but the handover check (the BUSY claim still keeps their takes apart).
      *
      * @param t the thread
-     * @return the low 32 bits of {@code t}'s id, or {@code Integer.MIN_VALUE} in place of 0
+     * @return an even, non-zero int
      */
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19; the same final field
     static int id(Thread t) {
-        int id = (int) t.getId();
+        int id = (int) t.getId() << 1;
         return id == 0 ? Integer.MIN_VALUE : id;
     }
 

@@ -22,7 +22,7 @@ import io.leanchan.Sender;
  *   field's writers and the ordering of each access;</li>
  *   <li>{@link ChannelSend}: the one-CAS send, the grow that does not freeze the receiver, waking senders;</li>
  *   <li>{@link ChannelReceive}: the take with no atomic instruction, the switch, the give-back, waking the
- *   receiver, the one-receiver rule (and the misuse it cannot detect);</li>
+ *   receiver, the one-receive-at-a-time claim;</li>
  *   <li>this class: the handles, the hooks of {@link io.leanchan.Select}, close, and the observers.</li>
  * </ul>
  *
@@ -106,8 +106,10 @@ public final class MpscChannel<T> extends ChannelReceive<T> implements Channel<T
         }
         long v = (long) P.getVolatile(this);
         if ((v & (PLOCK | CLOSED)) == 0 && (v >>> PSHIFT) == c && P.compareAndSet(this, v, v | RWAIT)) {
-            if (!(waiter instanceof Thread)) {
-                OWNER.setVolatile(this, 0); // a pending async waiter holds the receive side: no fast path for anyone
+            if (!(waiter instanceof Thread) && !yieldReceiveState()) {
+                // a pending async waiter holds the receive side (owner 0), unless another receive claimed meanwhile
+                disarmWaiter(waiter);
+                throw new IllegalStateException("another receive is in progress on this channel: one receive at a time");
             }
             return true;
         }

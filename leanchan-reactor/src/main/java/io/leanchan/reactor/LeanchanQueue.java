@@ -19,11 +19,11 @@ import java.util.function.Supplier;
  *
  * <p>Why not {@link Channel#asBlockingQueue()}: Reactor can clear a unicast sink's buffer from the emitting thread
  * while a fused subscriber that is being cancelled still polls it on another thread, with nothing ordering the two.
- * The channel reports an overlap with a <em>waiting</em> receive with an {@link IllegalStateException} (which the
- * view's {@code clear()} would throw into the emitter), but it does not detect two overlapping non-waiting receives
- * at all (see {@link io.leanchan.Receiver}'s "one receive at a time"): such a race can deliver an element twice
- * and move the channel's consumer index backwards, after which every receive spins forever and every offer finds
- * the queue full. This queue therefore guards its receives itself (below); its {@link #offer} also answers
+ * The channel reports every overlapping receive with an {@link IllegalStateException} (see
+ * {@link io.leanchan.Receiver}'s "one receive at a time"), which the view's {@code clear()} would throw into the
+ * emitter. (Before core finding 7 was fixed it did not detect two overlapping non-waiting receives at all, and such
+ * a race could deliver an element twice and wedge the channel.) This queue therefore orders its receives itself
+ * (below), so that Reactor's clear-while-polling never sees an exception; its {@link #offer} also answers
  * {@code false} on a closed channel instead of throwing. Everything else delegates to the channel.
  *
  * <h2>Single consumer, and the receive guard</h2>

@@ -27,7 +27,8 @@ import org.openjdk.jol.vm.VM;
 
 /**
  * {@link LeanchanQueue}'s receive guard: a receive that finds another thread inside a receive does not race it (the
- * core channel does not detect two overlapping non-waiting receives; docs/stress.md, finding 7).
+ * core channel would answer it with an IllegalStateException; before finding 7 was fixed it did not detect it at
+ * all, docs/stress.md).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LeanchanQueueGuardTest {

@@ -282,4 +282,85 @@ class CoreBugsTest {
             assertThat(f.cancel(false)).isTrue();
         }
     }
+
+    /**
+     * Finding 7 (fixed: every take now runs inside a CAS claim of owner, ChannelReceive "One receive at a time"): two
+     * threads calling tryReceive at the same time (misuse, but the contract says it is reported, and issue 8 forbids
+     * silent corruption). It failed on the core before the fix: thread A passed the owner check and read C = k and
+     * message k; thread B
+     * takes over (CAS on owner: no waiting receive, so it always succeeds), takes k, k+1, k+2 (C = k+3); A clears
+     * slot k and release-stores C = k+1: C goes backwards. A returns k (a duplicate); slots k+1, k+2 are empty with
+     * P's index past them, so every later take spins in settle ("claimed but not yet published") forever and the
+     * senders see the channel full forever. Bounded here (two producers, 3 s): the receivers must drain within 10 s.
+     */
+    @Test
+    void twoThreadsTryReceivingAtOnceNeitherWedgeNorDuplicate() throws Exception {
+        Channel<Integer> ch = Channel.bounded(64);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ConcurrentHashMap<Integer, Boolean> got = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger dups = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch producers = new java.util.concurrent.CountDownLatch(2);
+        Thread[] ps = new Thread[2];
+        for (int p = 0; p < 2; p++) {
+            ps[p] = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (System.nanoTime() < deadline) {
+                        int i = next.getAndIncrement();
+                        while (!ch.sender().trySend(i)) {
+                            if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(10)) {
+                                return; // wedged: the receivers' check reports it
+                            }
+                            Thread.onSpinWait();
+                        }
+                        sent.incrementAndGet();
+                    }
+                } finally {
+                    producers.countDown();
+                }
+            });
+        }
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                producers.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            producing.set(false);
+        });
+        Thread producer = ps[1];
+        Thread[] rs = new Thread[2];
+        for (int k = 0; k < 2; k++) {
+            rs[k] = Thread.ofPlatform().daemon().start(() -> {
+                for (;;) {
+                    try {
+                        Integer m = ch.receiver().tryReceive();
+                        if (m == null) {
+                            if (!producing.get() && ch.receiver().size() == 0) {
+                                return;
+                            }
+                            continue;
+                        }
+                        if (got.put(m, Boolean.TRUE) != null) {
+                            dups.incrementAndGet();
+                        }
+                    } catch (IllegalStateException reported) {
+                        // overlap reported: fine
+                    }
+                }
+            });
+        }
+        ps[0].join(15_000);
+        producer.join(15_000);
+        for (Thread t : rs) {
+            t.join(10_000);
+        }
+        boolean wedged = ps[0].isAlive() || producer.isAlive() || rs[0].isAlive() || rs[1].isAlive();
+        assertThat(wedged).as("core v2 finding 7: channel wedged after two concurrent tryReceive threads (%d sent, %d"
+                + " received, %d duplicates, size() = %d)", sent.get(), got.size(), dups.get(), ch.receiver().size()).isFalse();
+        assertThat(dups.get()).as("duplicates").isZero();
+        assertThat(got.size()).as("received = sent").isEqualTo(sent.get());
+    }
 }

@@ -149,10 +149,10 @@ class MisuseTest {
      * the ledger must balance: every message sent received exactly once by one of the two.
      */
     @Test
-    // Core v2 wedges here (finding 7 in docs/stress.md): a takeover races the displaced thread's fast-path take and
-    // C goes backwards. The bounded-time regression is CoreV2BugsTest.twoThreadsTryReceivingAtOnceNeitherWedgeNorDuplicate;
-    // this original (which would spin forever on v2) runs only with -Dstress.coreBugs=true.
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "stress.coreBugs", matches = "true")
+    // Core v2 wedged here until finding 7 was fixed (docs/stress.md): a takeover raced the displaced thread's
+    // fast-path take and C went backwards. The bounded-time regression is
+    // CoreBugsTest.twoThreadsTryReceivingAtOnceNeitherWedgeNorDuplicate.
+    @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
     void twoConcurrentReceiversAreDetectedAndNothingIsLostOrDuplicated() throws Exception {
         Channel<Integer> ch = Channel.bounded(64);
         int producers = 2;

@@ -5,6 +5,7 @@ import io.leanchan.Receiver;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LLL_Result;
@@ -30,10 +31,9 @@ public final class TwoReceiversTest {
         }
     }
 
-    // Not a @JCStressTest while core v2 finding 7 is open (docs/stress.md): on v2 the race can move C backwards and
-    // the displaced receiver then spins in settle forever, which hung the jcstress fork of mvn verify (seen once).
-    // The bounded regression is CoreV2BugsTest.twoThreadsTryReceivingAtOnceNeitherWedgeNorDuplicate; put the
-    // annotation back once the core is fixed.
+    // Finding 7 (docs/stress.md): before every take ran inside a claim of owner, the race could move C backwards and
+    // the displaced receiver then spun in settle forever, which hung the jcstress fork of mvn verify (seen once).
+    @JCStressTest
     @Description("Two threads tryReceive at once on a channel holding x y")
     @Outcome(id = "x, y, ", expect = ACCEPTABLE, desc = "no overlap: one each")
     @Outcome(id = "y, x, ", expect = ACCEPTABLE, desc = "no overlap: one each")

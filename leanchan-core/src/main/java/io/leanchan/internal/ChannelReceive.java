@@ -56,7 +56,7 @@ import java.util.concurrent.locks.LockSupport;
  * state, and no claim can succeed while rx names the future. A waiting receive's own steps between its takes
  * (the switch and the give-back, both under PLOCK, and the wake-up of senders, a multi-dequeuer CAS) are safe
  * beside another thread's claimed take.
- * Cost: the claim's CAS and the release-store, about 1.1-1.4 ns on a send+receive pair (CostBench pair,
+ * Cost: the claim's CAS and the release-store, about 1.1-1.3 ns on a send+receive pair (CostBench pair,
  * leanchan-bench/experiments/take-fence measured it before it was adopted).
  * </pre>
  *

@@ -65,4 +65,49 @@ public final class TwoReceiversTest {
             res.r3 = Check.drain(r);
         }
     }
+
+    /** drainTo as a word: the messages it moved joined by spaces ("" if none), or "ISE" if it was refused. */
+    static String drainTo(Receiver<String> r) {
+        java.util.List<String> got = new java.util.ArrayList<>();
+        try {
+            r.drainTo(got);
+        } catch (IllegalStateException e) {
+            return got.isEmpty() ? "ISE" : "ISE-AFTER-" + String.join(" ", got);
+        }
+        return String.join(" ", got);
+    }
+
+    // The drain holds the receive side for its whole run, sink included (ChannelReceive, "One receive at a time"):
+    // a tryReceive overlapping it is refused, and one that comes first or after takes whole messages only.
+    @JCStressTest
+    @Description("drainTo and tryReceive from two threads at once on a channel holding x y")
+    @Outcome(id = "x y, null, ", expect = ACCEPTABLE, desc = "the drain first: it moved both")
+    @Outcome(id = "y, x, ", expect = ACCEPTABLE, desc = "the tryReceive first: it took x, the drain y")
+    @Outcome(id = "x y, ISE, ", expect = ACCEPTABLE_INTERESTING, desc = "the tryReceive overlapped the drain: refused")
+    @Outcome(id = "ISE, x, y", expect = ACCEPTABLE_INTERESTING, desc = "the drain overlapped the tryReceive: refused")
+    @Outcome(expect = FORBIDDEN, desc = "a message lost, received twice, out of order, or a drain split by a take")
+    @State
+    public static class DrainVsTryReceive {
+        final Channel<String> ch = Channel.bounded(4);
+
+        public DrainVsTryReceive() {
+            ch.sender().trySend("x");
+            ch.sender().trySend("y");
+        }
+
+        @Actor
+        public void drainer(LLL_Result res) {
+            res.r1 = drainTo(ch.receiver());
+        }
+
+        @Actor
+        public void taker(LLL_Result res) {
+            res.r2 = take(ch.receiver());
+        }
+
+        @Arbiter
+        public void arbiter(LLL_Result res) {
+            res.r3 = Check.drain(ch.receiver());
+        }
+    }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * Take (fast path, one CAS). Claim the take: CAS owner from the current thread's id to id | BUSY (see "One
- * receive at a time"). Read C and rbuf (plain: nobody else writes them while the claim is held), read the
+ * receive at a time"). Read C and rbuf (plain: only the claim holder writes them, but for a give-back under PLOCK
+ * while the channel is empty, which needs P's index equal to C and so cannot overlap a take), read the
  * slot (acquire); a message: clear the slot, release-store C + 1, release owner (release-store id), then read
  * P (opaque) for SWAIT. An empty slot: read P; its index equal to C means empty; otherwise a sender has claimed C:
  * either it is still writing (spin: bounded by the sender's few instructions) or the message is in a newer

@@ -21,7 +21,7 @@ import io.leanchan.Sender;
  *   is given back), the producer word P (index, PLOCK, CLOSED, RWAIT, SWAIT) and the consumer index C, every
  *   field's writers and the ordering of each access;</li>
  *   <li>{@link ChannelSend}: the one-CAS send, the grow that does not freeze the receiver, waking senders;</li>
- *   <li>{@link ChannelReceive}: the take with no atomic instruction, the switch, the give-back, waking the
+ *   <li>{@link ChannelReceive}: the take inside a one-CAS claim, the switch, the give-back, waking the
  *   receiver, the one-receive-at-a-time claim;</li>
  *   <li>this class: the handles, the hooks of {@link io.leanchan.Select}, close, and the observers.</li>
  * </ul>

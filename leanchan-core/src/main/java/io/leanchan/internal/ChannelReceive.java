@@ -16,13 +16,15 @@ import java.util.concurrent.locks.LockSupport;
  * one-receiver rule. Fields and words: {@link ChannelState}; the senders' side: {@link ChannelSend}.
  *
  * <pre>
- * Take (fast path, one CAS). Claim the take: CAS owner from the current thread's id to id | BUSY (see "One
- * receive at a time"). Read C and rbuf (plain: only the claim holder writes them, but for a give-back under PLOCK
- * while the channel is empty, which needs P's index equal to C and so cannot overlap a take), read the
- * slot (acquire); a message: clear the slot, release-store C + 1, release owner (release-store id), then read
- * P (opaque) for SWAIT. An empty slot: read P; its index equal to C means empty; otherwise a sender has claimed C:
- * either it is still writing (spin: bounded by the sender's few instructions) or the message is in a newer
- * ring (buffer != rbuf, or rbuf == MOVED): switch.
+ * Take (fast path, one CAS). Read C and rbuf (plain: only the claim holder writes them, but for a give-back
+ * under PLOCK while the channel is empty, which needs P's index equal to C and so cannot overlap a take) and the
+ * slot (acquire). A message: claim the take (CAS owner from the current thread's id to id | BUSY, see "One
+ * receive at a time"), clear the slot, release-store C + 1, release owner (release-store id), then read P
+ * (opaque) for SWAIT. The look before the claim is the claimed take's own look when the CAS succeeds from the
+ * caller's idle id (see poll). An empty slot: the owner reads P, and its index equal to C means empty (no
+ * claim). Otherwise, out of line (pollSlow) and under the claim: a failed CAS claims the other way; a sender has
+ * claimed C: either it is still writing (spin: bounded by the sender's few instructions) or the message is in
+ * a newer ring (buffer != rbuf, or rbuf == MOVED): switch.
  *
  * Switch (the receiver, finding rbuf == MOVED or buffer != rbuf). Take PLOCK (a CAS on a rare path), clear
  * the stale slots [a, C) of the new ring, set pending = 0 and rbuf = buffer, restore P unchanged.
@@ -54,9 +56,11 @@ import java.util.concurrent.locks.LockSupport;
  * longer both take the same message or move C backwards (finding 7, docs/stress.md): whichever claims second
  * fails with IllegalStateException, or, if the first has finished, takes over after it. Owner is 0 while a
  * receiveAsync or an async select holds the receive state; its fulfilment takes under the future's CLAIMED
- * state, and no claim can succeed while rx names the future. A waiting receive's own steps between its takes
- * (the switch and the give-back, both under PLOCK, and the wake-up of senders, a multi-dequeuer CAS) are safe
- * beside another thread's claimed take.
+ * state, and no claim can succeed while rx names the future. A give-back always runs inside a claim (giveBack
+ * takes one when the owner's empty poll or a waiting receive asks for it unclaimed): a take that overlapped it
+ * could read C from before it and rbuf from after it. A waiting receive's other steps between its takes (the
+ * switch, under PLOCK, which leaves C alone and clears only slots below it, and the wake-up of senders, a
+ * multi-dequeuer CAS) are safe beside another thread's claimed take.
  * Cost: the claim's CAS and the release-store, about 1.1-1.3 ns on a send+receive pair (CostBench pair,
  * leanchan-bench/experiments/take-fence measured it before it was adopted).
  * </pre>
@@ -82,22 +86,56 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     }
 
     /**
-     * The receiver's non-blocking take: the fast path when the calling thread owns the receive state.
+     * The receiver's non-blocking take. Its two common cases are straight-line code: the owner of the receive
+     * state finds a message (look at the slot, claim: CAS id to id | BUSY, clear the slot, release C + 1, release
+     * owner), or the owner finds the channel empty ({@link #emptyAt}: no claim, since an empty poll consumes
+     * nothing, see "One receive at a time"). Everything else is {@link #pollSlow}, out of line, so that the
+     * compiled take stays small enough to inline into its callers.
+     *
+     * <p>The look comes before the claim. It is still the look of the claimed take when the claim succeeds from
+     * the caller's own idle id: owner then held that id since the caller's last receive ended, because every
+     * other thread's claim (a handover) leaves owner at its own id, and only the caller moves it back (a failed
+     * handover that restores the id took nothing). So no other thread wrote C, rbuf or the slot between the look
+     * and the claim.
      *
      * @return the next message, or null if the channel is empty
      * @throws IllegalStateException if another receive holds the receive state
      */
     Object poll() {
         int me = id(Thread.currentThread());
-        if ((int) OWNER.getOpaque(this) == me) {
-            // An empty poll consumes nothing, so it needs no claim (see "One receive at a time"): look first.
-            long k = c;
-            Object[] b = (Object[]) RBUF.getOpaque(this);
-            Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
-            if (e == null && emptyAt(k, b, true)) {
-                return null;
+        long k = c;
+        Object[] b = (Object[]) RBUF.getOpaque(this);
+        int s = 0;
+        Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, s = (int) k & (b.length - 1));
+        if (e != null) {
+            if (OWNER.compareAndSet(this, me, me | BUSY)) {
+                // claimed, with the message that the look found: nothing from here to the release can throw
+                if (b == null) {
+                    ONE.set(this, null);
+                } else {
+                    OA.set(b, s, null);
+                }
+                C.setRelease(this, k + 1);
+                OWNER.setRelease(this, me);
+                afterTake();
+                return e;
             }
+        } else if ((int) OWNER.getOpaque(this) == me && emptyAt(k, b, true)) {
+            return null;
         }
+        return pollSlow(me);
+    }
+
+    /**
+     * {@link #poll()} when its claim failed (another thread's id: a handover, or an overlapping receive), or
+     * when the slot was empty but the channel may not be (a message being written, a newer ring): claims
+     * ({@link #claimReceive} unless owner is the caller's idle id) and takes in a loop.
+     *
+     * @param me the calling thread's {@link #id}
+     * @return the next message, or null if the channel is empty
+     * @throws IllegalStateException if another receive holds the receive state
+     */
+    private Object pollSlow(int me) {
         if (!OWNER.compareAndSet(this, me, me | BUSY)) {
             claimReceive(me);
         }
@@ -223,9 +261,9 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
 
     /**
      * The common case of {@link #settle}: the channel is empty at k with the receiver's ring current (one read of
-     * P); then the empty channel's work ({@link #foundEmpty}). It writes only the receiver-private retention state
-     * and, through a give-back, P and C under PLOCK with P's index equal to k, so it is safe outside a claim: a
-     * claimed take by another thread needs a message, that is P's index past k.
+     * P); then the empty channel's work ({@link #foundEmpty}). It writes only the retention state (the receiver's
+     * heuristic: two overlapping receives can only make it decide badly) and, through a give-back, which claims
+     * the receive state for itself ({@link #giveBack}), P and C. So the owner's empty poll may run it unclaimed.
      *
      * @param k     the consumer index
      * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
@@ -342,12 +380,39 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     }
 
     /**
-     * Gives the ring back if nothing is claimed beyond k (see "Give back").
+     * Gives the ring back if nothing is claimed beyond k (see "Give back"), inside a claim of the receive state:
+     * the caller's own (a claimed take, peek or drain: owner is {@code me | BUSY}), or one taken here for the
+     * give-back alone (the owner's empty poll and a waiting receive between its takes run unclaimed). Without
+     * it, another thread's handover could take while the ring is given back, read C from before the give-back
+     * and rbuf from after it, and take the next message at the old index (C would then lag one behind P
+     * forever). If another receive holds the state, nothing is given back: that receive decides.
      *
      * @param k the consumer index, which P's index must equal
      * @return {@code true} if the ring was given back (C and P's index then moved to k + 1)
      */
     private boolean giveBack(long k) {
+        int me = id(Thread.currentThread());
+        int o = (int) OWNER.getVolatile(this);
+        if (o == (me | BUSY)) {
+            return giveBackHeld(k);
+        }
+        if (o != me || !OWNER.compareAndSet(this, me, me | BUSY)) {
+            return false;
+        }
+        try {
+            return giveBackHeld(k);
+        } finally {
+            OWNER.setRelease(this, me);
+        }
+    }
+
+    /**
+     * {@link #giveBack} by the holder of the receive state (a claim, or a pending future's CLAIMED fulfiller).
+     *
+     * @param k the consumer index, which P's index must equal
+     * @return {@code true} if the ring was given back (C and P's index then moved to k + 1)
+     */
+    private boolean giveBackHeld(long k) {
         long v = (long) P.getVolatile(this);
         if ((v & PLOCK) != 0 || (v >>> PSHIFT) != k || !P.compareAndSet(this, v, v | PLOCK)) {
             return false;
@@ -507,7 +572,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             }
             busy = 0;
             if ((v & CLOSED) != 0) {
-                releaseStorage(k);
+                releaseStorage(k, false);
                 return END;
             }
             Object[] b = (Object[]) RBUF.getOpaque(this);
@@ -569,11 +634,17 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     /**
      * At the end of the stream: give the ring back whatever the policy says.
      *
-     * @param k the consumer index, equal to P's index (closed and drained)
+     * @param k    the consumer index, equal to P's index (closed and drained)
+     * @param held whether the caller holds the receive state already (a pending future's fulfiller: owner is 0
+     *             and no claim can succeed while rx names the future); otherwise {@link #giveBack} claims it
      */
-    private void releaseStorage(long k) {
+    private void releaseStorage(long k, boolean held) {
         if (RBUF.getOpaque(this) != null) {
-            giveBack(k);
+            if (held) {
+                giveBackHeld(k);
+            } else {
+                giveBack(k);
+            }
         }
     }
 
@@ -644,7 +715,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             }
             long v = (long) P.getVolatile(this);
             if ((v & CLOSED) != 0 && (v >>> PSHIFT) == c) {
-                releaseStorage(c);
+                releaseStorage(c, true);
                 f.fail(endOfStream());
                 return;
             }

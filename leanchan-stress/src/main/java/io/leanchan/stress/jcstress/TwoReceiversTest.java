@@ -9,6 +9,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LLL_Result;
+import org.openjdk.jcstress.infra.results.L_Result;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -108,6 +109,93 @@ public final class TwoReceiversTest {
         @Arbiter
         public void arbiter(LLL_Result res) {
             res.r3 = Check.drain(ch.receiver());
+        }
+    }
+
+    // A give-back runs inside a claim of the receive state (ChannelReceive.giveBack). Before session 6 the owner's
+    // empty poll gave the ring back unclaimed, so a handover's take could read C from before the give-back and rbuf
+    // from after it, take the message just sent into the one-slot field at the old index, and leave C one behind P
+    // for ever (the next receive would spin). The owner takes a b c d, so its next empty poll finds the ring busy
+    // for the first time and gives it back (Retention: F2); then it sends "e" into the one-slot field and receives
+    // once more, while another thread tries to take over. (Two actors: this machine schedules no more.)
+    @JCStressTest
+    @Description("The owner's empty poll gives the ring back and sends, while another thread takes over")
+    @Outcome(id = "OK", expect = ACCEPTABLE, desc = "every message received once, in order; C in step with P")
+    @Outcome(id = "OK, overlap refused", expect = ACCEPTABLE_INTERESTING, desc = "the same, and an overlap reported")
+    @Outcome(expect = FORBIDDEN, desc = "a message lost, received twice or out of order, or size() wrong afterwards")
+    @State
+    public static class GiveBackVsTakeover {
+        final Channel<String> ch = Channel.bounded(16);
+        String got1 = "";
+        String got2 = "";
+        boolean ise1;
+        boolean ise2;
+
+        public GiveBackVsTakeover() {
+            for (String m : new String[] {"a", "b", "c", "d"}) {
+                ch.sender().trySend(m);
+            }
+        }
+
+        static String take(Receiver<String> r, int times, boolean[] ise) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < times; i++) {
+                try {
+                    String m = r.tryReceive();
+                    if (m != null) {
+                        sb.append(m);
+                    }
+                } catch (IllegalStateException e) {
+                    ise[0] = true;
+                }
+            }
+            return sb.toString();
+        }
+
+        @Actor
+        public void owner() {
+            boolean[] ise = {false};
+            String first = take(ch.receiver(), 5, ise);
+            ch.sender().trySend("e");
+            got1 = first + take(ch.receiver(), 1, ise);
+            ise1 = ise[0];
+        }
+
+        @Actor
+        public void other() {
+            boolean[] ise = {false};
+            got2 = take(ch.receiver(), 2, ise);
+            ise2 = ise[0];
+        }
+
+        @Arbiter
+        public void arbiter(L_Result res) {
+            String taken = got1 + got2;
+            int size = ch.receiver().size();
+            if (size != 5 - taken.length()) { // checked before any receive: a lagging C would make it spin
+                res.r1 = "BROKEN: size " + size + " after the actors took " + got1 + "|" + got2;
+                return;
+            }
+            String rest = Check.drain(ch.receiver()).replace(" ", "");
+            String all = taken + rest;
+            char[] sorted = all.toCharArray();
+            java.util.Arrays.sort(sorted);
+            if (!new String(sorted).equals("abcde")) {
+                res.r1 = "LOST OR TWICE: " + got1 + "|" + got2 + "|" + rest;
+            } else if (!ordered(got1) || !ordered(got2) || !ordered(rest)) {
+                res.r1 = "OUT OF ORDER: " + got1 + "|" + got2 + "|" + rest;
+            } else {
+                res.r1 = ise1 || ise2 ? "OK, overlap refused" : "OK";
+            }
+        }
+
+        static boolean ordered(String s) {
+            for (int i = 1; i < s.length(); i++) {
+                if (s.charAt(i - 1) > s.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -235,7 +235,10 @@ public final class Report {
         md.append("| load average before / after | ").append(env.getOrDefault("loadBefore", "?")).append(" / ")
                 .append(env.getOrDefault("loadAfter", "?")).append(" |\n");
         md.append("| 1-minute load as each part started | ").append(env.getOrDefault("loads", "?")).append(" |\n");
-        md.append("| nice value of the run | ").append(env.getOrDefault("nice", "?")).append(" |\n\n");
+        md.append("| nice value of the run | ").append(env.getOrDefault("nice", "?")).append(" |\n");
+        Object killed = env.get("killed");
+        md.append("| forks killed by the suite's watchdog (no result for them) | ")
+                .append(killed == null || killed.toString().isEmpty() ? "none" : killed).append(" |\n\n");
         md.append("""
                 How to read this:
                 - `±` is JMH's 99.9% confidence half-width over the measurement iterations. With one fork and \

@@ -64,6 +64,15 @@ public final class Suite {
 
     /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
     static final List<String> LOADS = new ArrayList<>();
+    /** Forks that {@link #jmhGuarded} killed, one line each ("benchmark subject: killed after N s"), for the report. */
+    static final List<String> KILLED = new ArrayList<>();
+    /**
+     * Peers run apart, through {@link #jmhGuarded}: Jox's select with a default clause spun for more than 10
+     * minutes in a ThroughputBench p2 fork (two producers, at aff3d0b), which stopped the whole suite.
+     */
+    static final Set<String> HANGS = Set.of("JOX_1024", "JOX_UNLIMITED");
+    /** How long one guarded fork may run (a ThroughputBench fork needs about 15 s). */
+    static final long GUARD_SECONDS = 180;
 
     private Suite() {
     }
@@ -132,6 +141,7 @@ public final class Suite {
         Instant start = Instant.now();
         String loadBefore = loadAverage();
         LOADS.clear();
+        KILLED.clear();
 
         String all = names(Subject.values());
         String blocking = names(BlockingSubject.values());
@@ -185,7 +195,8 @@ public final class Suite {
             }
         } else {
             if (cfg.runs("throughput")) {
-                jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, all);
+                jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, without(all, HANGS));
+                jmhGuarded(cfg, "\\.ThroughputBench\\.", THROUGHPUT, String.join(",", new java.util.TreeSet<>(HANGS)));
             }
             if (cfg.runs("rounds")) {
                 rounds(cfg, ThroughputRounds.Settings.QUICK);
@@ -193,7 +204,8 @@ public final class Suite {
             if (cfg.runs("burst")) {
                 // Jox's unlimited channel is left out of the two-producer bursts: its segments outgrow the 1 GB
                 // heap when the producers outrun the consumer, and one subject's OutOfMemoryError ends the suite
-                jmh(cfg, "\\.BurstBench\\.", BURST, all.replace(",JOX_UNLIMITED", "").replace("JOX_UNLIMITED,", ""));
+                jmh(cfg, "\\.BurstBench\\.", BURST, without(all, HANGS));
+                jmhGuarded(cfg, "\\.BurstBench\\.", BURST, "JOX_1024");
             }
             if (cfg.runs("pingpong")) {
                 jmh(cfg, "\\.PingPongBench\\.", PINGPONG, blocking);
@@ -239,6 +251,7 @@ public final class Suite {
         envMap.put("loadBefore", loadBefore);
         envMap.put("loadAfter", loadAverage());
         envMap.put("loads", String.join("; ", LOADS));
+        envMap.put("killed", String.join("; ", KILLED));
         envMap.put("nice", nice());
         envMap.put("cpu", cpuModel());
         envMap.put("cores", Runtime.getRuntime().availableProcessors());
@@ -273,6 +286,61 @@ public final class Suite {
         new Runner(b.build()).run();
         appendJsonArray(out, part);
         Files.deleteIfExists(part);
+    }
+
+    /**
+     * {@link #jmh} for subjects that may hang ({@link #HANGS}): one JMH run that does not stop at an error, and a
+     * watchdog that kills any of this JVM's JMH forks once it has run {@link #GUARD_SECONDS}. A killed fork leaves
+     * no result for its benchmark and subject (the report shows none) and a line in {@link #KILLED}.
+     */
+    static void jmhGuarded(Config cfg, String include, String file, String subjects) throws RunnerException, IOException {
+        LOADS.add(file.replace(".json", "") + " (guarded) " + loadAverage().split(" ")[0]);
+        Path out = cfg.results().resolve(file);
+        Path part = cfg.results().resolve(file + ".part");
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("io\\.leanchan\\.bench" + include)
+                .param("subject", subjects.split(","))
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(false)
+                .resultFormat(ResultFormatType.JSON)
+                .result(part.toString());
+        if (cfg.smoke()) {
+            b.forks(1).warmupIterations(0).measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(300));
+        }
+        java.util.concurrent.ScheduledExecutorService dog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "leanchan-bench-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        dog.scheduleWithFixedDelay(() -> ProcessHandle.current().descendants().forEach(h -> {
+            ProcessHandle.Info i = h.info();
+            boolean fork = i.arguments().map(a -> Arrays.asList(a).contains("org.openjdk.jmh.runner.ForkedMain"))
+                    .orElse(false);
+            long age = i.startInstant().map(t -> Duration.between(t, Instant.now()).toSeconds()).orElse(0L);
+            if (fork && age >= GUARD_SECONDS && h.destroyForcibly()) {
+                String line = include.replace("\\.", "").replace("$", "") + " " + subjects + ": a fork killed after "
+                        + age + " s";
+                synchronized (KILLED) {
+                    KILLED.add(line);
+                }
+                System.err.println("leanchan-bench: " + line);
+            }
+        }), 5, 5, TimeUnit.SECONDS);
+        try {
+            new Runner(b.build()).run();
+        } finally {
+            dog.shutdownNow();
+        }
+        if (Files.exists(part)) {
+            appendJsonArray(out, part);
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** The comma-separated {@code names} without {@code drop}. */
+    static String without(String names, Set<String> drop) {
+        return Arrays.stream(names.split(",")).filter(n -> !drop.contains(n)).collect(Collectors.joining(","));
     }
 
     /** Merges the JSON array in {@code part} into the one in {@code out} (JMH writes one array per run). */

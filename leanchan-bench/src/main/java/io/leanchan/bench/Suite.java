@@ -71,8 +71,11 @@ public final class Suite {
      * minutes in a ThroughputBench p2 fork (two producers, at aff3d0b), which stopped the whole suite.
      */
     static final Set<String> HANGS = Set.of("JOX_1024", "JOX_UNLIMITED");
-    /** How long one guarded fork may run (a ThroughputBench fork needs about 15 s). */
-    static final long GUARD_SECONDS = 180;
+    /**
+     * How long one guarded fork may run (a ThroughputBench fork needs about 15 s); {@code -Dleanchan.bench.guardSeconds}
+     * sets it (to check the watchdog with a short limit).
+     */
+    static final long GUARD_SECONDS = Long.getLong("leanchan.bench.guardSeconds", 180);
 
     private Suite() {
     }
@@ -152,6 +155,7 @@ public final class Suite {
             if (cfg.runs("throughput")) {
                 jmh(cfg, "\\.ThroughputBench\\.p1$", THROUGHPUT, "LEANCHAN_1024,MPSC_ARRAY_1024,AGRONA_M2O_1024,KOTLINX_1024");
                 jmh(cfg, "\\.ThroughputBench\\.p2$", THROUGHPUT, "LEANCHAN_1024");
+                jmhGuarded(cfg, "\\.ThroughputBench\\.p1$", THROUGHPUT, "JOX_1024"); // the guarded path, once
             }
             if (cfg.runs("rounds")) {
                 rounds(cfg, ThroughputRounds.Settings.SMOKE);
@@ -294,6 +298,16 @@ public final class Suite {
      * no result for its benchmark and subject (the report shows none) and a line in {@link #KILLED}.
      */
     static void jmhGuarded(Config cfg, String include, String file, String subjects) throws RunnerException, IOException {
+        jmhGuarded(cfg, include, file, subjects, GUARD_SECONDS);
+    }
+
+    /**
+     * {@link #jmhGuarded(Config, String, String, String)} with a limit of its own.
+     *
+     * @param limitSeconds how long one fork may run before the watchdog kills it
+     */
+    static void jmhGuarded(Config cfg, String include, String file, String subjects, long limitSeconds)
+            throws RunnerException, IOException {
         LOADS.add(file.replace(".json", "") + " (guarded) " + loadAverage().split(" ")[0]);
         Path out = cfg.results().resolve(file);
         Path part = cfg.results().resolve(file + ".part");
@@ -313,20 +327,23 @@ public final class Suite {
             t.setDaemon(true);
             return t;
         });
+        // JMH's forks are the only JVMs this JVM starts during the run (their command line may be an @argfile,
+        // so the watchdog goes by the executable and the start time, not by ForkedMain in the arguments)
+        Instant began = Instant.now().minusSeconds(1);
         dog.scheduleWithFixedDelay(() -> ProcessHandle.current().descendants().forEach(h -> {
             ProcessHandle.Info i = h.info();
-            boolean fork = i.arguments().map(a -> Arrays.asList(a).contains("org.openjdk.jmh.runner.ForkedMain"))
-                    .orElse(false);
-            long age = i.startInstant().map(t -> Duration.between(t, Instant.now()).toSeconds()).orElse(0L);
-            if (fork && age >= GUARD_SECONDS && h.destroyForcibly()) {
-                String line = include.replace("\\.", "").replace("$", "") + " " + subjects + ": a fork killed after "
-                        + age + " s";
+            boolean jvm = i.command().map(c -> c.endsWith("java") || c.endsWith("java.exe")).orElse(false);
+            Instant t0 = i.startInstant().orElse(Instant.now());
+            long age = Duration.between(t0, Instant.now()).toSeconds();
+            if (jvm && t0.isAfter(began) && age >= limitSeconds && h.destroyForcibly()) {
+                String what = include.replace("\\.", ".").replace("$", "").replaceAll("^\\.|\\.$", "");
+                String line = what + " " + subjects + ": a fork killed after " + age + " s";
                 synchronized (KILLED) {
                     KILLED.add(line);
                 }
                 System.err.println("leanchan-bench: " + line);
             }
-        }), 5, 5, TimeUnit.SECONDS);
+        }), 1, 1, TimeUnit.SECONDS);
         try {
             new Runner(b.build()).run();
         } finally {

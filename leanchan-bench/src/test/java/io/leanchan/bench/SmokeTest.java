@@ -35,6 +35,26 @@ class SmokeTest {
         }
     }
 
+    /**
+     * The watchdog of {@link Suite#jmhGuarded}: a fork past its limit is killed, the run goes on without a result
+     * for it, and the kill is recorded. A quick-mode ThroughputBench fork runs about 10 s; the limit is 2 s.
+     */
+    @Test
+    void guardedRunKillsAForkPastItsLimitAndGoesOn(@TempDir Path dir) throws Exception {
+        Suite.KILLED.clear();
+        long t0 = System.nanoTime();
+        Suite.jmhGuarded(new Suite.Config(false, dir), "\\.ThroughputBench\\.p1$", Suite.THROUGHPUT, "JOX_1024", 2);
+        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertThat(Suite.KILLED).hasSize(1);
+        assertThat(Suite.KILLED.get(0)).contains("JOX_1024").contains("killed after");
+        assertThat(seconds).as("seconds until the killed fork's run returned").isLessThan(8);
+        Path out = dir.resolve(Suite.THROUGHPUT);
+        if (Files.exists(out)) {
+            assertThat(Report.load(out)).as("no result for the killed fork").isEmpty();
+        }
+        Suite.KILLED.clear();
+    }
+
     @Test
     void smokeSuiteProducesResultsAndReport(@TempDir Path dir) throws Exception {
         Suite.run(new Suite.Config(true, dir));
@@ -44,6 +64,8 @@ class SmokeTest {
             assertMoved(Report.find(tpt, "ThroughputBench.p1", s));
         }
         assertMoved(Report.find(tpt, "ThroughputBench.p2", "LEANCHAN_1024"));
+        assertMoved(Report.find(tpt, "ThroughputBench.p1", "JOX_1024")); // through jmhGuarded: nothing killed
+        assertThat(Suite.KILLED).isEmpty();
         List<Map<String, Object>> rounds = Report.loadLines(dir.resolve(Suite.ROUNDS));
         assertThat(rounds).as("one smoke round: every group with every subject")
                 .hasSize(ThroughputRounds.GROUPS.size() * ThroughputRounds.SUBJECTS.size());

@@ -26,7 +26,8 @@ import java.util.stream.StreamSupport;
  * pending {@link #receiveAsync()}, a waiting {@link #receiveMany(Collection, int)} or iterator) holds the
  * receiving side: any other receive meanwhile throws {@link IllegalStateException}, exactly. So does every
  * non-waiting receive ({@link #tryReceive()}, {@link #peek()}, {@code drainTo}, a receive that finds a message at
- * once): each one claims the receiving side with one atomic instruction for as long as it takes, and another
+ * once): each one claims the receiving side with one atomic instruction for as long as it takes (all but an
+ * empty poll by the thread that received last, which consumes nothing and needs no claim), and another
  * receive that starts meanwhile, on any thread, throws {@link IllegalStateException} and consumes nothing. Two
  * threads that receive at the same time without ordering therefore never both get a message or lose one; one of
  * them is told. A receive made from inside {@code drainTo}'s sink on this channel throws the same way. Receives

@@ -55,6 +55,9 @@ class ScenarioTest {
         // A drained ConcurrentLinkedQueue is back to its idle size.
         long clqIdle = Measurer.heap(Subjects.resolve("ConcurrentLinkedQueue", null), 24, 1).create();
         assertThat(Double.parseDouble(m.get("ConcurrentLinkedQueue")[3])).isEqualTo(clqIdle);
+        // Issue 8's per-connection figure: the channel's share per connection, must <= 64 B (goal 48).
+        assertThat(Double.parseDouble(m.get("leanchan-unbounded")[3])).as("leanchan's share per connection")
+                .isLessThanOrEqualTo(64.0);
     }
 
     @Test

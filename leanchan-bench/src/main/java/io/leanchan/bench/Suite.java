@@ -274,22 +274,29 @@ public final class Suite {
     /** One JMH run of the benchmarks matching {@code include}, with {@code -prof gc}, appended to {@code file}. */
     static void jmh(Config cfg, String include, String file, String subjects) throws RunnerException, IOException {
         LOADS.add(file.replace(".json", "") + " " + loadAverage().split(" ")[0]);
-        Path out = cfg.results().resolve(file);
         Path part = cfg.results().resolve(file + ".part");
+        new Runner(options(cfg, include, subjects, part, true).build()).run();
+        appendJsonArray(cfg.results().resolve(file), part);
+        Files.deleteIfExists(part);
+    }
+
+    /**
+     * The suite's JMH options: the benchmarks matching {@code include} for {@code subjects}, {@code -prof gc},
+     * JSON into {@code part}; the smoke settings when {@code cfg.smoke()}.
+     */
+    static ChainedOptionsBuilder options(Config cfg, String include, String subjects, Path part, boolean failOnError) {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("io\\.leanchan\\.bench" + include)
                 .param("subject", subjects.split(","))
                 .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true)
+                .shouldFailOnError(failOnError)
                 .resultFormat(ResultFormatType.JSON)
                 .result(part.toString());
         if (cfg.smoke()) {
             b.forks(1).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(300));
         }
-        new Runner(b.build()).run();
-        appendJsonArray(out, part);
-        Files.deleteIfExists(part);
+        return b;
     }
 
     /**
@@ -311,17 +318,7 @@ public final class Suite {
         LOADS.add(file.replace(".json", "") + " (guarded) " + loadAverage().split(" ")[0]);
         Path out = cfg.results().resolve(file);
         Path part = cfg.results().resolve(file + ".part");
-        ChainedOptionsBuilder b = new OptionsBuilder()
-                .include("io\\.leanchan\\.bench" + include)
-                .param("subject", subjects.split(","))
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(false)
-                .resultFormat(ResultFormatType.JSON)
-                .result(part.toString());
-        if (cfg.smoke()) {
-            b.forks(1).warmupIterations(0).measurementIterations(1)
-                    .measurementTime(TimeValue.milliseconds(300));
-        }
+        ChainedOptionsBuilder b = options(cfg, include, subjects, part, false);
         java.util.concurrent.ScheduledExecutorService dog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "leanchan-bench-watchdog");
             t.setDaemon(true);

@@ -62,7 +62,9 @@ import java.util.concurrent.locks.LockSupport;
  * switch, under PLOCK, which leaves C alone and clears only slots below it, and the wake-up of senders, a
  * multi-dequeuer CAS) are safe beside another thread's claimed take.
  * Cost: the claim's CAS and the release-store, about 1.1-1.3 ns on a send+receive pair (CostBench pair,
- * leanchan-bench/experiments/take-fence measured it before it was adopted).
+ * leanchan-bench/experiments/take-fence measured it before it was adopted), about 0.3 ns once the take was
+ * slimmed to one look (leanchan-bench/experiments/ab, patch:no-claim.patch; C2's code layout moves the pair by
+ * about 1 ns from one build to the next, so read both as rough).
  * </pre>
  *
  * @param <T> the type of the messages

@@ -138,9 +138,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * @throws IllegalStateException if another receive holds the receive state
      */
     private Object pollSlow(int me) {
-        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
-            claimReceive(me);
-        }
+        claim(me);
         Object e;
         try {
             e = pollClaimed();
@@ -203,9 +201,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     @SuppressWarnings("unchecked")
     public T peek() {
         int me = id(Thread.currentThread());
-        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
-            claimReceive(me);
-        }
+        claim(me);
         try {
             for (;;) {
                 long k = c;
@@ -426,6 +422,19 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         C.setRelease(this, k + 1);
         P.setRelease(this, ((k + 1) << PSHIFT) | (v & (CLOSED | RWAIT | SWAIT)));
         return true;
+    }
+
+    /**
+     * Claims the receive state for a take, peek or drain (see "One receive at a time"): the CAS from the caller's
+     * own idle id, else {@link #claimReceive}. On return owner is {@code me | BUSY}; the caller releases it.
+     *
+     * @param me the calling thread's {@link #id}
+     * @throws IllegalStateException if another receive is taking, waiting, or pending (nothing consumed)
+     */
+    private void claim(int me) {
+        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
+            claimReceive(me);
+        }
     }
 
     /**
@@ -768,9 +777,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             return 0;
         }
         int me = id(Thread.currentThread());
-        if (!OWNER.compareAndSet(this, me, me | BUSY)) {
-            claimReceive(me);
-        }
+        claim(me);
         int n = 0;
         int wake = 0;
         try {

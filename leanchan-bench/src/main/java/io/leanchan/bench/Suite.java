@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -200,7 +203,7 @@ public final class Suite {
         } else {
             if (cfg.runs("throughput")) {
                 jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, without(all, HANGS));
-                jmhGuarded(cfg, "\\.ThroughputBench\\.", THROUGHPUT, String.join(",", new java.util.TreeSet<>(HANGS)));
+                jmhGuarded(cfg, "\\.ThroughputBench\\.", THROUGHPUT, String.join(",", new TreeSet<>(HANGS)));
             }
             if (cfg.runs("rounds")) {
                 rounds(cfg, ThroughputRounds.Settings.QUICK);
@@ -319,7 +322,7 @@ public final class Suite {
         Path out = cfg.results().resolve(file);
         Path part = cfg.results().resolve(file + ".part");
         ChainedOptionsBuilder b = options(cfg, include, subjects, part, false);
-        java.util.concurrent.ScheduledExecutorService dog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService dog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "leanchan-bench-watchdog");
             t.setDaemon(true);
             return t;

@@ -259,7 +259,11 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
 
     /**
      * The common case of {@link #settle}: the channel is empty at k with the receiver's ring current (one read of
-     * P); then the empty channel's work ({@link #foundEmpty}). It writes only the retention state (the receiver's
+     * P); then the empty channel's work ({@link #foundEmpty}). One read suffices: P unlocked with index k means
+     * nothing is claimed past k and no storage change is under way, and whenever P is unlocked, rbuf is either
+     * buffer or MOVED (a grow sets MOVED and publishes buffer under PLOCK; a switch and a give-back set both
+     * under PLOCK). So b, unless it is MOVED, is the current ring, even if its read took effect after P's (a
+     * grow begun since then could only have made it MOVED). A locked P goes the slow way. It writes only the retention state (the receiver's
      * heuristic: two overlapping receives can only make it decide badly) and, through a give-back, which claims
      * the receive state for itself ({@link #giveBack}), P and C. So the owner's empty poll may run it unclaimed.
      *
@@ -270,7 +274,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      */
     private boolean emptyAt(long k, Object[] b, boolean check) {
         long v = (long) P.getVolatile(this);
-        if ((v >>> PSHIFT) == k && b != MOVED && BUF.getAcquire(this) == b) {
+        if ((v & ~(CLOSED | RWAIT | SWAIT)) == k << PSHIFT && b != MOVED) {
             foundEmpty(k, b, check);
             return true;
         }

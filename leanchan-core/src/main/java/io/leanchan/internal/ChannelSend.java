@@ -13,9 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@link SenderQueue} and the pending {@code sendAsync} futures). Fields and words: {@link ChannelState}.
  *
  * <pre>
- * Send (fast path, 1 CAS). Read P (acquire); locked or closed: slow path. Read buffer, C (acquire) and
- * pending. Room: index - base &lt; L and index - C &lt; capacity, where base = C, or the consumer index
- * that the last grow started copying from while the receiver has not switched yet (see Grow). CAS P from v
+ * Send (fast path, 1 CAS). Read P (acquire); locked or closed: slow path. Read buffer and C (acquire). The
+ * one-slot field (buffer null): room iff index = C (buffer null implies pending = 0, as both are set under
+ * PLOCK, and the capacity is at least 1). A ring: read pending; room iff index - base &lt; L and index - C &lt;
+ * capacity, where base = C, or the consumer index that the last grow started copying from while the receiver
+ * has not switched yet (see Grow). CAS P from v
  * to v + 1 (clearing RWAIT), release-store the message into its slot, and if v had RWAIT, wake the
  * receiver. No other shared field is read or written.
  *
@@ -104,13 +106,12 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
                 long i = v >>> PSHIFT;
                 Object[] b = buffer;
                 long cc = (long) C.getAcquire(this);
-                int len = b == null ? 1 : b.length;
-                if (i - base(cc, pending) < len && i - cc < capacity) {
+                if (b == null ? i == cc : i - base(cc, pending) < b.length && i - cc < capacity) {
                     if (P.compareAndSet(this, v, (v + PSTEP) & ~RWAIT)) {
                         if (b == null) {
                             ONE.setRelease(this, m);
                         } else {
-                            OA.setRelease(b, (int) i & (len - 1), m);
+                            OA.setRelease(b, (int) i & (b.length - 1), m);
                         }
                         return (v & RWAIT) == 0 ? OK : WAKE;
                     }

@@ -83,7 +83,13 @@ public class CostBench {
         }
     }
 
+    /**
+     * Three forks: one fork's figure depends on how C2 allocated registers in the compiled loop (four forks of one
+     * leanchan build read 12.8, 13.1, 13.2 and 15.4 ns in short runs; the slow one kept the loop's values on the
+     * stack, as its {@code -XX:CompileCommand=print} showed), so a single fork is one draw from that spread.
+     */
     @Benchmark
+    @Fork(value = 3, jvmArgsPrepend = {"-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
     public Object pair() {
         q.offer(MSG);
         return q.poll();

@@ -61,10 +61,11 @@ import java.util.concurrent.locks.LockSupport;
  * could read C from before it and rbuf from after it. A waiting receive's other steps between its takes (the
  * switch, under PLOCK, which leaves C alone and clears only slots below it, and the wake-up of senders, a
  * multi-dequeuer CAS) are safe beside another thread's claimed take.
- * Cost: the claim's CAS and the release-store, about 1.1-1.3 ns on a send+receive pair (CostBench pair,
- * leanchan-bench/experiments/take-fence measured it before it was adopted), about 0.3 ns once the take was
- * slimmed to one look (leanchan-bench/experiments/ab, patch:no-claim.patch; C2's code layout moves the pair by
- * about 1 ns from one build to the next, so read both as rough).
+ * Cost: the claim's CAS, about 3 ns of a send+receive pair's 12 (CostBench pair; leanchan-bench/experiments/ab
+ * with patch:no-claim.patch, 5 rounds, beside no-send-cas and no-atomics: the pair without any atomic costs
+ * 3.7 ns). It is the whole gap to MpscArrayQueue, which makes no such check, and it cannot be made plain: a take
+ * that must notice an overlapping take needs a store-load fence or an atomic (two receives that each write, then
+ * read, can both miss the other's write while it sits in a store buffer).
  * </pre>
  *
  * @param <T> the type of the messages

@@ -49,16 +49,20 @@ final class CostAndScaleSections {
 
     // ---- CostBench
 
+    /** The most forks any row of the benchmark ending in {@code bench} ran (1 if none). */
+    private static long forks(List<Report.Row> rows, String bench) {
+        return rows.stream().filter(r -> r.bench().endsWith(bench))
+                .mapToLong(r -> (long) Json.num(r.json().get("forks"))).max().orElse(1);
+    }
+
     static String cost(List<Report.Row> rows) {
         StringBuilder md = new StringBuilder("## 6. Cost per operation, one thread\n\n");
-        long emptyForks = rows.stream().filter(r -> r.bench().endsWith("CostBench.emptyPoll"))
-                .mapToLong(r -> (long) Json.num(r.json().get("forks"))).max().orElse(1);
-        long pairForks = rows.stream().filter(r -> r.bench().endsWith("CostBench.pair"))
-                .mapToLong(r -> (long) Json.num(r.json().get("forks"))).max().orElse(1);
+        long emptyForks = forks(rows, "CostBench.emptyPoll");
+        long pairForks = forks(rows, "CostBench.pair");
         md.append("`CostBench` (JMH, average time): one thread, no other thread touching the channel. `pair` = one "
                 + "send then one receive (" + (pairForks == 1 ? "1 fork in this run" : pairForks + " forks")
-                + ": forks of one build differ by up to 2 ns, by how C2 allocated the loop's registers); `batch64` = 64 sends then 64 receives, per send+receive pair "
-                + "(`bounded(16)`: 4 rounds of 16); `empty poll` = a receive on an idle channel that has carried "
+                + ": forks of one build differ by up to 2 ns, by how C2 allocated the loop's registers); `batch64` = "
+                + "64 sends then 64 receives, per send+receive pair (`bounded(16)`: 4 rounds of 16); `empty poll` = a receive on an idle channel that has carried "
                 + String.format(Locale.ROOT, "%,d", CostBench.HISTORY) + " messages (in batches and one at a time) "
                 + "and is empty (" + (emptyForks == 1 ? "1 fork in this run: one fork's figure depends on"
                         : emptyForks + " forks: one fork's figure would depend on")

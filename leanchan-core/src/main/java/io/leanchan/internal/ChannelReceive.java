@@ -260,13 +260,17 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
 
     /**
      * The common case of {@link #settle}: the channel is empty at k with the receiver's ring current (one read of
-     * P); then the empty channel's work ({@link #foundEmpty}). One read suffices: P unlocked with index k means
-     * nothing is claimed past k and no storage change is under way, and whenever P is unlocked, rbuf is either
-     * buffer or MOVED (a grow sets MOVED and publishes buffer under PLOCK; a switch and a give-back set both
-     * under PLOCK). So b, unless it is MOVED, is the current ring, even if its read took effect after P's (a
-     * grow begun since then could only have made it MOVED). A locked P goes the slow way. It writes only the retention state (the receiver's
-     * heuristic: two overlapping receives can only make it decide badly) and, through a give-back, which claims
-     * the receive state for itself ({@link #giveBack}), P and C. So the owner's empty poll may run it unclaimed.
+     * P); then the empty channel's work ({@link #foundEmpty}).
+     *
+     * <p>One read suffices: P unlocked with index k means nothing is claimed past k and no storage change is under
+     * way, and whenever P is unlocked, rbuf is either buffer or MOVED (a grow sets MOVED and publishes buffer under
+     * PLOCK; a switch and a give-back set both under PLOCK). So b, unless it is MOVED, is the current ring, even if
+     * its read took effect after P's (a grow begun since then could only have made it MOVED). A locked P goes the
+     * slow way.
+     *
+     * <p>It writes only the retention state (the receiver's heuristic: two overlapping receives can only make it
+     * decide badly) and, through a give-back, which claims the receive state for itself ({@link #giveBack}), P and
+     * C. So the owner's empty poll may run it unclaimed.
      *
      * @param k     the consumer index
      * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field

@@ -17,9 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * one-slot field (buffer null): room iff index = C (buffer null implies pending = 0, as both are set under
  * PLOCK, and the capacity is at least 1). A ring: read pending; room iff index - base &lt; L and index - C &lt;
  * capacity, where base = C, or the consumer index that the last grow started copying from while the receiver
- * has not switched yet (see Grow). CAS P from v
- * to v + 1 (clearing RWAIT), release-store the message into its slot, and if v had RWAIT, wake the
- * receiver. No other shared field is read or written.
+ * has not switched yet (see Grow). CAS P from v to v + 1 (clearing RWAIT), release-store the message into its
+ * slot, and if v had RWAIT, wake the receiver. No other shared field is read or written.
  *
  * Grow (a sender, holding PLOCK, finding the ring full and the capacity not reached). The new ring is
  * allocated under the lock, so a sender that loses the race to grow allocates nothing; an OutOfMemoryError

@@ -53,15 +53,20 @@ public final class RingProbe {
                 : Channel.bounded(Integer.parseInt(capacity));
         Sender<Object> tx = ch.sender();
         Receiver<Object> rx = ch.receiver();
-        Field buf;
+        Field buf = null;
         try {
-            Class<?> c = ch.getClass();
-            while (c.getSuperclass() != Object.class) {
-                c = c.getSuperclass(); // the fields live in the channel's field-layout base class
+            // the fields live in the channel's field-layout base classes: the first one up the hierarchy named so
+            for (Class<?> c = ch.getClass(); c != null && buf == null; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.getName().equals("buffer")) {
+                        buf = f;
+                    }
+                }
             }
-            buf = c.getDeclaredField("buffer");
-            buf.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (buf != null) {
+                buf.setAccessible(true);
+            }
+        } catch (RuntimeException e) {
             buf = null; // the core changed: report allocation only
         }
         Field ring = buf;

@@ -171,6 +171,24 @@ public final class PekkoScenario {
                 """.formatted(s.type(), settings)).withFallback(ConfigFactory.load(PekkoScenario.class.getClassLoader()));
     }
 
+    /**
+     * The actor's ActorCell. A RepointableActorRef swaps its UnstartedCell for the ActorCell only after it has handed
+     * the queued messages over, so an actor may have answered a message before the swap is visible: wait for it.
+     */
+    private static ActorCell startedCell(ActorRefWithCell ref) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (;;) {
+            Object cell = ref.underlying();
+            if (cell instanceof ActorCell) {
+                return (ActorCell) cell;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the actor's cell is still " + cell.getClass().getName() + " after 10 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
     private static List<Object> one(MailboxSubject s, int actors, int rounds, int burst, Progress progress, int i, int total,
                                     List<String> notes) throws Exception {
         String step = s.name() + ": ";
@@ -191,7 +209,7 @@ public final class PekkoScenario {
             Object[] queues = new Object[all.length];
             for (int k = 0; k < all.length; k++) {
                 // a mailbox other than the default makes a RepointableActorRef; once started, its cell is the ActorCell
-                ActorCell cell = (ActorCell) ((ActorRefWithCell) all[k]).underlying();
+                ActorCell cell = startedCell((ActorRefWithCell) all[k]);
                 mailboxes[k] = cell.mailbox();
                 queues[k] = mailboxes[k].messageQueue();
                 own.add(cell);

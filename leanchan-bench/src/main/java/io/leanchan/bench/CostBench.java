@@ -86,7 +86,11 @@ public class CostBench {
     /**
      * Three forks: one fork's figure depends on how C2 allocated registers in the compiled loop (four forks of one
      * leanchan build read 12.8, 13.1, 13.2 and 15.4 ns in short runs; the slow one kept the loop's values on the
-     * stack, as its {@code -XX:CompileCommand=print} showed), so a single fork is one draw from that spread.
+     * stack, as its {@code -XX:CompileCommand=print} showed), so a single fork is one draw from that spread. It also
+     * depends on where the channel object sits against a cache line: about 1.7 ns more at the 2 of 8 addresses
+     * modulo 64 where the one-slot field shares P's line ({@link AlignmentProbe} measures every address). Cycling
+     * the pair through 8 channels placed at every address was tried: it made every subject's pair 3-4 ns dearer
+     * (MpscArrayQueue 7.7 to 10.7 ns), so it measures something else, and the pair stays on one channel.
      */
     @Benchmark
     @Fork(value = 3, jvmArgsPrepend = {"-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})

@@ -33,10 +33,9 @@ import java.util.function.ToLongBiFunction;
  * </pre>
  *
  * The model is the pair's memory accesses alone, on a plain object with the channel's field offsets (one at 12,
- * owner at 36, C at 48, P at 56) and on one with the owner word moved to offset 12 (one at 44): the full pair, the
- * pair without the send's CAS of P (a release-store instead), and the pair without the take's claim. It shows
- * what the layout note says: the extra cost comes with the one-slot field on P's line, needs both locked
- * instructions, and does not follow the owner word.
+ * owner at 36, C at 48, P at 56): the full pair, the pair without the send's CAS of P (a release-store instead),
+ * and the pair without the take's claim. It shows what the layout note says: the extra cost comes with the
+ * one-slot field on P's line and needs both locked instructions.
  *
  * Not part of the suite: a diagnostic with {@code System.nanoTime} over 2,000,000 pairs per measurement, for
  * comparing residues within one run, not for publishing costs (CostBench does that).
@@ -55,26 +54,24 @@ public final class AlignmentProbe {
         System.out.println("load " + load());
         MpscArrayQueue<Integer> peer = new MpscArrayQueue<>(1024);
         if (args.length > 0 && args[0].equals("model")) {
-            for (int variant = 0; variant < 3; variant++) {
+            String[] names = {"full pair", "no send CAS", "no claim"};
+            for (int variant = 0; variant < names.length; variant++) {
                 int v = variant;
-                System.out.println(new String[] {"full pair", "no send CAS", "no claim"}[v] + ", channel layout:");
-                probe(ChannelModel::new, (m, n) -> m.pairs(n, v), "one at 12", peer);
-                System.out.println(new String[] {"full pair", "no send CAS", "no claim"}[v] + ", owner first:");
-                probe(OwnerFirstModel::new, (m, n) -> m.pairs(n, v), "one at 44", peer);
+                System.out.println("model, " + names[v] + ":");
+                probe(ChannelModel::new, (m, n) -> m.pairs(n, v), peer);
             }
             return;
         }
         int capacity = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         System.out.println("leanchan bounded(" + capacity + "):");
-        probe(() -> Channel.<Integer>bounded(capacity), AlignmentProbe::pairs, "one at 12", peer);
+        probe(() -> Channel.<Integer>bounded(capacity), AlignmentProbe::pairs, peer);
     }
 
     /**
      * Allocates subjects until one sits at each address modulo 64, measures them and the peer in alternated rounds,
      * and prints the medians.
      */
-    private static <S> void probe(Supplier<S> create, ToLongBiFunction<S, Integer> pairs, String slot,
-                                  MpscArrayQueue<Integer> peer) {
+    private static <S> void probe(Supplier<S> create, ToLongBiFunction<S, Integer> pairs, MpscArrayQueue<Integer> peer) {
         Map<Long, S> byResidue = new TreeMap<>();
         List<Object> spacers = new ArrayList<>();
         for (int i = 0; i < 100_000 && byResidue.size() < 8; i++) {
@@ -105,7 +102,7 @@ public final class AlignmentProbe {
         }
         double m = median(mpsc);
         System.out.printf("  MpscArrayQueue(1024), same rounds: %.2f ns per pair%n", m);
-        System.out.printf("  %-13s %-30s %s%n", "address % 64", "P's line (offsets, " + slot + ")",
+        System.out.printf("  %-13s %-30s %s%n", "address % 64", "P's line (offsets)",
                 "median ns per pair (min-max)   x MpscArrayQueue");
         for (Map.Entry<Long, List<Double>> e : ns.entrySet()) {
             List<Double> l = e.getValue();
@@ -159,28 +156,12 @@ public final class AlignmentProbe {
         }
     }
 
-    /**
-     * The model's accesses, in the order of leanchan's one-slot send and take: the send (acquire P and C, CAS P,
-     * release the message), then the take (read C, acquire the slot, claim the owner word by CAS, clear the slot,
-     * release C + 1, release the owner word). Each layout repeats the loop with its own VarHandle constants: a
-     * VarHandle that is not a constant does not compile to a plain access.
-     */
-    abstract static class Model {
-        /**
-         * n pairs.
-         *
-         * @param n       the pairs
-         * @param variant 0: as leanchan does it; 1: P by a release-store, not a CAS; 2: no claim
-         * @return the nanoseconds taken
-         */
-        abstract long pairs(int n, int variant);
-    }
-
-    /** The channel's offsets: one at 12, owner among the ints (36), C at 48, P at 56. */
-    abstract static class ChannelModelSlot extends Model {
+    /** The model's first layout base: the one-slot field alone, at offset 12, as in the channel. */
+    abstract static class ChannelModelSlot {
         Object one;
     }
 
+    /** Fields standing in for the channel's other ints and references (offsets 16-47), the owner word among them. */
     abstract static class ChannelModelFields extends ChannelModelSlot {
         Object r1;
         Object r2;
@@ -192,10 +173,16 @@ public final class AlignmentProbe {
         int i3;
     }
 
+    /** C at offset 48. */
     abstract static class ChannelModelC extends ChannelModelFields {
         long c;
     }
 
+    /**
+     * The model: P at offset 56, and the pair's memory accesses in the order of leanchan's one-slot send and take:
+     * the send (acquire P and C, CAS P, release the message), then the take (read C, acquire the slot, claim the
+     * owner word by CAS, clear the slot, release C + 1, release the owner word).
+     */
     static final class ChannelModel extends ChannelModelC {
         static final VarHandle P;
         static final VarHandle C;
@@ -216,72 +203,13 @@ public final class AlignmentProbe {
 
         long p;
 
-        @Override
-        long pairs(int n, int variant) {
-            long t0 = System.nanoTime();
-            Object x = null;
-            for (int i = 0; i < n; i++) {
-                long v = (long) P.getAcquire(this);
-                if (v >>> 4 == (long) C.getAcquire(this)) {
-                    if (variant == 1) {
-                        P.setRelease(this, v + 16);
-                    } else {
-                        P.compareAndSet(this, v, v + 16);
-                    }
-                    ONE.setRelease(this, MSG);
-                }
-                long k = (long) C.getOpaque(this);
-                x = ONE.getAcquire(this);
-                if (variant != 2) {
-                    OWNER.compareAndSet(this, 2, 3);
-                }
-                ONE.set(this, null);
-                C.setRelease(this, k + 1);
-                if (variant != 2) {
-                    OWNER.setRelease(this, 2);
-                }
-            }
-            long t = System.nanoTime() - t0;
-            sink = x;
-            return t;
-        }
-    }
-
-    /** The owner word first (offset 12), then P at 16, C at 24, and the one-slot field at 44. */
-    abstract static class OwnerFirstModelOwner extends Model {
-        int owner = 2;
-    }
-
-    static final class OwnerFirstModel extends OwnerFirstModelOwner {
-        static final VarHandle P;
-        static final VarHandle C;
-        static final VarHandle OWNER;
-        static final VarHandle ONE;
-
-        static {
-            try {
-                MethodHandles.Lookup l = MethodHandles.lookup();
-                P = l.findVarHandle(OwnerFirstModel.class, "p", long.class);
-                C = l.findVarHandle(OwnerFirstModel.class, "c", long.class);
-                OWNER = l.findVarHandle(OwnerFirstModelOwner.class, "owner", int.class);
-                ONE = l.findVarHandle(OwnerFirstModel.class, "one", Object.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        long p;
-        long c;
-        int i1;
-        int i2;
-        int i3;
-        Object r1;
-        Object r2;
-        Object one;
-        Object r3;
-        Object r4;
-
-        @Override
+        /**
+         * n pairs.
+         *
+         * @param n       the pairs
+         * @param variant 0: as leanchan does it; 1: P by a release-store, not a CAS; 2: no claim
+         * @return the nanoseconds taken
+         */
         long pairs(int n, int variant) {
             long t0 = System.nanoTime();
             Object x = null;

@@ -60,13 +60,13 @@ import java.lang.invoke.VarHandle;
  * Layout (compressed oops: a 12-byte header, 4 ints, 2 longs, 5 references = 64 bytes). The bases fix the order,
  * since HotSpot lays out a superclass's fields first: `one` at offset 12, the ints and the other references at
  * 16-47, C at 48, P at 56. The reason is measured: when the one-slot field shares a cache line with P, a
- * send+receive pair on one thread costs about 1.7 ns more (13.1 against 11.3-11.8 ns). Where the owner word sits
- * does not matter, and a model of the pair without either of its two locked instructions (the send's CAS of P, the
- * take's claim) shows no such difference. An object is 8-byte aligned, so where a 64-byte line boundary falls
- * inside it depends on its address: with `one` 44 bytes from P, six of the eight possible addresses modulo 64 put
- * them on different lines (the old declaration order, `one` at 52 and P at 16, managed four). Nothing else depends
- * on the order. Measured with io.leanchan.bench.AlignmentProbe (leanchan-bench), which runs the pair at each
- * address modulo 64, and the model with its "model" argument.
+ * send+receive pair on one thread costs about 1.7 ns more (13.1 against 11.3-11.8 ns). The owner word on P's line
+ * costs nothing by itself, and a model of the pair without either of its two locked instructions (the send's CAS of
+ * P, the take's claim) shows no cost that follows the one-slot field. An object is 8-byte aligned, so where a
+ * 64-byte line boundary falls inside it depends on its address: with `one` 44 bytes from P, six of the eight
+ * possible addresses modulo 64 put them on different lines (the old declaration order, `one` at 52 and P at 16,
+ * managed four). Nothing else depends on the order. Measured with io.leanchan.bench.AlignmentProbe
+ * (leanchan-bench), which runs the pair at each address modulo 64, and the model with its "model" argument.
  * </pre>
  *
  * @param <T> the type of the messages

@@ -26,6 +26,14 @@ import java.util.concurrent.locks.LockSupport;
  * claimed C: either it is still writing (spin: bounded by the sender's few instructions) or the message is in
  * a newer ring (buffer != rbuf, or rbuf == MOVED): switch.
  *
+ * The empty poll (the owner's, the slot empty). One read of P: unlocked, its index equal to C, and rbuf not MOVED
+ * is an empty channel (emptyAt says why one read suffices). With no ring and no SenderQueue there is nothing more
+ * to do, and poll returns null without a call; a kept ring (the retention count) or a sender queue (the fenced look
+ * for SWAIT) goes on to foundEmpty. The test is written out in poll instead of calling emptyAt because C2 inlines a
+ * call by the caller's profile: a channel whose polls had always found a message (CostBench's history, or any busy
+ * channel's past) gave the empty branch too cold a profile to inline emptyAt (41 bytecodes, over MaxInlineSize's
+ * 35), and a JVM that compiled poll then paid a call on every idle poll: forks of one build read 2.2 or 3.1-3.2 ns.
+ *
  * Switch (the receiver, finding rbuf == MOVED or buffer != rbuf). Take PLOCK (a CAS on a rare path), clear
  * the stale slots [a, C) of the new ring, set pending = 0 and rbuf = buffer, restore P unchanged.
  *
@@ -91,9 +99,9 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     /**
      * The receiver's non-blocking take. Its two common cases are straight-line code: the owner of the receive
      * state finds a message (look at the slot, claim: CAS id to id | BUSY, clear the slot, release C + 1, release
-     * owner), or the owner finds the channel empty ({@link #emptyAt}: no claim, since an empty poll consumes
-     * nothing, see "One receive at a time"). Everything else is {@link #pollSlow}, out of line, so that the
-     * compiled take stays small enough to inline into its callers.
+     * owner), or the owner finds the channel empty (no claim, since an empty poll consumes nothing, see "One
+     * receive at a time"; no call either for an idle channel, see "The empty poll"). Everything else is
+     * {@link #pollSlow}, out of line, so that the compiled take stays small enough to inline into its callers.
      *
      * <p>The look comes before the claim. It is still the look of the claimed take when the claim succeeds from
      * the caller's own idle id: owner then held that id since the caller's last receive ended, because every
@@ -123,8 +131,15 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 afterTake();
                 return e;
             }
-        } else if ((int) OWNER.getOpaque(this) == me && emptyAt(k, b, true)) {
-            return null;
+        } else if ((int) OWNER.getOpaque(this) == me) {
+            // emptyAt's test, written out: an idle channel's poll (no ring, no sender queue) then makes no call,
+            // whatever profile C2 compiled poll with (see "The empty poll" above)
+            if (((long) P.getVolatile(this) & ~(CLOSED | RWAIT | SWAIT)) == k << PSHIFT && b != MOVED) {
+                if (b != null || SW.getOpaque(this) instanceof SenderQueue) {
+                    foundEmpty(k, b);
+                }
+                return null;
+            }
         }
         return pollSlow(me);
     }
@@ -165,7 +180,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             if (e != null) {
                 return e;
             }
-            if (!settle(k, b, true)) {
+            if (!settle(k, b)) {
                 return null;
             }
         }
@@ -211,7 +226,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 if (e != null) {
                     return (T) e;
                 }
-                if (!settle(k, b, true)) {
+                if (!settle(k, b)) {
                     return null;
                 }
             }
@@ -244,18 +259,17 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
 
     /**
      * The slot of message {@code k} in {@code b} was empty. Returns false if the channel is empty (after the
-     * retention check when {@code check}), true if the caller should look again (a switch was made, or a
-     * claimed message is being written). The common case, an empty channel with the receiver's ring current,
-     * is decided here with one read of P; the rest is in {@link #settleSlow}, out of line, so that the code
-     * inlined into every receive stays small.
+     * retention check), true if the caller should look again (a switch was made, or a claimed message is being
+     * written). The common case, an empty channel with the receiver's ring current, is decided here with one read
+     * of P; the rest is in {@link #settleSlow}, out of line, so that the code inlined into every receive stays
+     * small.
      *
-     * @param k     the consumer index
-     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
-     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @param k the consumer index
+     * @param b the receiver's ring as read with {@code k}, or null for the one-slot field
      * @return {@code false} if the channel is empty; {@code true} if the caller should look again
      */
-    private boolean settle(long k, Object[] b, boolean check) {
-        return !emptyAt(k, b, check) && settleSlow(k, b, check);
+    private boolean settle(long k, Object[] b) {
+        return !emptyAt(k, b) && settleSlow(k, b);
     }
 
     /**
@@ -272,15 +286,14 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * decide badly) and, through a give-back, which claims the receive state for itself ({@link #giveBack}), P and
      * C. So the owner's empty poll may run it unclaimed.
      *
-     * @param k     the consumer index
-     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
-     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @param k the consumer index
+     * @param b the receiver's ring as read with {@code k}, or null for the one-slot field
      * @return {@code true} if the channel was found empty; {@code false} if the caller must settle the slow way
      */
-    private boolean emptyAt(long k, Object[] b, boolean check) {
+    private boolean emptyAt(long k, Object[] b) {
         long v = (long) P.getVolatile(this);
         if ((v & ~(CLOSED | RWAIT | SWAIT)) == k << PSHIFT && b != MOVED) {
-            foundEmpty(k, b, check);
+            foundEmpty(k, b);
             return true;
         }
         return false;
@@ -290,12 +303,11 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * {@link #settle} when P's index was past k or the ring had changed: switch to the newest ring, wait out a
      * claimed message that is being written, or find the channel empty after all.
      *
-     * @param k     the consumer index
-     * @param b     the receiver's ring as read with {@code k}, or null for the one-slot field
-     * @param check whether an empty channel runs the retention check ({@link #onEmpty})
+     * @param k the consumer index
+     * @param b the receiver's ring as read with {@code k}, or null for the one-slot field
      * @return {@code false} if the channel is empty; {@code true} if the caller should look again
      */
-    private boolean settleSlow(long k, Object[] b, boolean check) {
+    private boolean settleSlow(long k, Object[] b) {
         for (int spins = 0; ; spins++) {
             long v = (long) P.getVolatile(this);
             if (b == MOVED || BUF.getAcquire(this) != b) {
@@ -303,7 +315,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 return true;
             }
             if ((v >>> PSHIFT) == k) {
-                foundEmpty(k, b, check);
+                foundEmpty(k, b);
                 return false;
             }
             // claimed but not yet published
@@ -319,14 +331,11 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * The channel was found empty at k (P's index equal to k, the ring current): the retention check, and the
      * fenced look for a SWAIT that a take missed (see "Waking senders" in {@link ChannelSend}).
      *
-     * @param k     the consumer index, equal to P's index
-     * @param b     the receiver's ring, or null for the one-slot field
-     * @param check whether to run the retention check
+     * @param k the consumer index, equal to P's index
+     * @param b the receiver's ring, or null for the one-slot field
      */
-    private void foundEmpty(long k, Object[] b, boolean check) {
-        if (check) {
-            onEmpty(k, b);
-        }
+    private void foundEmpty(long k, Object[] b) {
+        onEmpty(k, b);
         if (SW.getOpaque(this) instanceof SenderQueue) {
             VarHandle.fullFence();
             if (((long) P.getVolatile(this) & SWAIT) != 0) {
@@ -795,7 +804,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 Object[] b = (Object[]) RBUF.getOpaque(this);
                 Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, (int) k & (b.length - 1));
                 if (e == null) {
-                    if (settle(k, b, true)) {
+                    if (settle(k, b)) {
                         continue;
                     }
                     break;

@@ -27,12 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * a newer ring (buffer != rbuf, or rbuf == MOVED): switch.
  *
  * The empty poll (the owner's, the slot empty). One read of P: unlocked, its index equal to C, and rbuf not MOVED
- * is an empty channel (emptyAt says why one read suffices). With no ring and no SenderQueue there is nothing more
- * to do, and poll returns null without a call; a kept ring (the retention count) or a sender queue (the fenced look
- * for SWAIT) goes on to foundEmpty. The test is written out in poll instead of calling emptyAt because C2 inlines a
- * call by the caller's profile: a channel whose polls had always found a message (CostBench's history, or any busy
- * channel's past) gave the empty branch too cold a profile to inline emptyAt (41 bytecodes, over MaxInlineSize's
- * 35), and a JVM that compiled poll then paid a call on every idle poll: forks of one build read 2.2 or 3.1-3.2 ns.
+ * is an empty channel (emptyAt says why one read suffices). A kept ring goes through emptyAt (and foundEmpty: the
+ * retention count). With no ring (the idle channel, which gave its ring back) the test is written out in poll, and
+ * unless a SenderQueue asks for the fenced look for SWAIT (foundEmpty), poll returns null without a call. The reason
+ * is C2: it inlines a call by the caller's profile, and a channel whose polls had always found a message
+ * (CostBench's history, or any busy channel's past) gave the empty branch too cold a profile to inline emptyAt (41
+ * bytecodes, over MaxInlineSize's 35). A JVM that compiled poll so paid a call on every idle poll: forks of one
+ * build read 2.2 or 3.1-3.2 ns, against 1.2 for MpscArrayQueue.
  *
  * Switch (the receiver, finding rbuf == MOVED or buffer != rbuf). Take PLOCK (a CAS on a rare path), clear
  * the stale slots [a, C) of the new ring, set pending = 0 and rbuf = buffer, restore P unchanged.
@@ -100,7 +101,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * The receiver's non-blocking take. Its two common cases are straight-line code: the owner of the receive
      * state finds a message (look at the slot, claim: CAS id to id | BUSY, clear the slot, release C + 1, release
      * owner), or the owner finds the channel empty (no claim, since an empty poll consumes nothing, see "One
-     * receive at a time"; no call either for an idle channel, see "The empty poll"). Everything else is
+     * receive at a time"; and no call for an idle channel, see "The empty poll"). Everything else is
      * {@link #pollSlow}, out of line, so that the compiled take stays small enough to inline into its callers.
      *
      * <p>The look comes before the claim. It is still the look of the claimed take when the claim succeeds from
@@ -132,11 +133,15 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 return e;
             }
         } else if ((int) OWNER.getOpaque(this) == me) {
-            // emptyAt's test, written out: an idle channel's poll (no ring, no sender queue) then makes no call,
-            // whatever profile C2 compiled poll with (see "The empty poll" above)
-            if (((long) P.getVolatile(this) & ~(CLOSED | RWAIT | SWAIT)) == k << PSHIFT && b != MOVED) {
-                if (b != null || SW.getOpaque(this) instanceof SenderQueue) {
-                    foundEmpty(k, b);
+            // a kept ring: emptyAt (the retention count); no ring: emptyAt's test written out (b == null is never
+            // MOVED), so that an idle channel's poll makes no call whatever C2's profile says ("The empty poll")
+            if (b != null) {
+                if (emptyAt(k, b)) {
+                    return null;
+                }
+            } else if (((long) P.getVolatile(this) & ~(CLOSED | RWAIT | SWAIT)) == k << PSHIFT) {
+                if (SW.getOpaque(this) instanceof SenderQueue) {
+                    foundEmpty(k, null);
                 }
                 return null;
             }

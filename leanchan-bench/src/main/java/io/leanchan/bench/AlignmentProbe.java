@@ -34,8 +34,10 @@ import java.util.function.ToLongBiFunction;
  *
  * The model is the pair's memory accesses alone, on a plain object with the channel's field offsets (one at 12,
  * owner at 36, C at 48, P at 56): the full pair, the pair without the send's CAS of P (a release-store instead),
- * and the pair without the take's claim. It shows what the layout note says: the extra cost comes with the
- * one-slot field on P's line and needs both locked instructions.
+ * the pair without the take's claim, and the pair with the claim made on C's word instead of the owner word (a CAS
+ * of C to a busy value, then the release of C + 1: one store fewer, a design not built). It shows what the layout
+ * note says: the extra cost comes with the one-slot field on P's line and needs both locked instructions; and that
+ * moving the claim does not remove it.
  *
  * Not part of the suite: a diagnostic with {@code System.nanoTime} over 2,000,000 pairs per measurement, for
  * comparing residues within one run, not for publishing costs (CostBench does that).
@@ -54,7 +56,7 @@ public final class AlignmentProbe {
         System.out.println("load " + load());
         MpscArrayQueue<Integer> peer = new MpscArrayQueue<>(1024);
         if (args.length > 0 && args[0].equals("model")) {
-            String[] names = {"full pair", "no send CAS", "no claim"};
+            String[] names = {"full pair", "no send CAS", "no claim", "claim on C"};
             for (int variant = 0; variant < names.length; variant++) {
                 int v = variant;
                 System.out.println("model, " + names[v] + ":");
@@ -207,7 +209,7 @@ public final class AlignmentProbe {
          * n pairs.
          *
          * @param n       the pairs
-         * @param variant 0: as leanchan does it; 1: P by a release-store, not a CAS; 2: no claim
+         * @param variant 0: as leanchan does it; 1: P by a release-store, not a CAS; 2: no claim; 3: the claim on C
          * @return the nanoseconds taken
          */
         long pairs(int n, int variant) {
@@ -225,6 +227,12 @@ public final class AlignmentProbe {
                 }
                 long k = (long) C.getOpaque(this);
                 x = ONE.getAcquire(this);
+                if (variant == 3) {
+                    C.compareAndSet(this, k, k | Long.MIN_VALUE); // the claim: C busy
+                    ONE.set(this, null);
+                    C.setRelease(this, k + 1); // the release of the claim is the release of C + 1
+                    continue;
+                }
                 if (variant != 2) {
                     OWNER.compareAndSet(this, 2, 3);
                 }

@@ -43,10 +43,13 @@ import java.util.concurrent.locks.LockSupport;
  * parks first for at most SENDER_RECHECK_NANOS and looks at the room again, so the race costs at most 50 us.
  * A pending sendAsync has no thread to look again later: the caller of sendAsync, once the node is linked,
  * looks at the room ASYNC_RECHECKS times over about a microsecond (spin hints) before it leaves the future
- * pending, far longer than the receiver's store of C takes to leave its store buffer. Should a store take
- * longer still, the future completes at the receiver's next receive or empty check, or at close (jcstress
+ * pending, far longer than the receiver's store of C takes to leave its store buffer. That narrows the window
+ * without closing it: the compiler may also schedule the take's read of P before its store of C, and a receiving
+ * thread descheduled between the two keeps C's new value from the sender for as long as it is off the CPU. Then
+ * the future completes at the receiver's next receive or empty check, or at close (jcstress
  * CoreV2Test.LinkAsyncVsTake forbids the stuck future; without the re-checks it saw it about once in 200,000
- * samples with C2, docs/stress.md finding 12).
+ * samples with C2, docs/stress.md finding 12; with them, once in 3.5 million under C2's stress randomizers,
+ * finding 14, open).
  * </pre>
  *
  * @param <T> the type of the messages

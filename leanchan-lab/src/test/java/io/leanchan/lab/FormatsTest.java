@@ -61,7 +61,7 @@ class FormatsTest {
         JsonNode root = new ObjectMapper().readTree(json);
         assertThat(root.get("jvm").get("compressed_oops").asText()).isIn("on", "off");
         assertThat(root.get("jvm").get("object_header_bytes").asInt()).isPositive();
-        assertThat(root.get("libraries").get("jctools-core").asText()).isEqualTo("4.0.5");
+        assertThat(root.get("libraries").get("jctools-core").asText()).isEqualTo("4.0.6");
         assertThat(root.get("rows")).hasSize(report.rows.size());
         for (int i = 0; i < report.rows.size(); i++) {
             Row r = report.rows.get(i);
@@ -140,7 +140,7 @@ class FormatsTest {
             assertThat(row.strip().split("\\s+")).containsExactlyElementsOf(values(report.rows.get(i - 1)));
         }
         assertThat(text).contains("JVM: ", "compressed oops", "object header", "alignment", "Libraries:",
-                "jctools-core 4.0.5", "jox-channels 1.0.1", "QUOTED", "Verdict (computed from the table):\n  - ");
+                "jctools-core 4.0.6", "jox-channels 1.0.1", "QUOTED", "Verdict (computed from the table):\n  - ");
     }
 
     @Test

@@ -49,11 +49,14 @@ import java.util.concurrent.BlockingQueue;
  *   it (not delivered).</li>
  *   <li>A sink or consumer that throws in {@link Receiver#drainTo}, {@code receiveMany} or {@code drain}: the
  *   message it refused stays in the channel (a message leaves the channel only once the sink has taken it).</li>
- *   <li>Dependent actions of the futures run only after the channel released every claimed state: they may
- *   call any method of the channel or of any future; what they throw stays in their own future.</li>
- *   <li>Guaranteed only on a best-effort basis: an Error thrown while a waiting sender is being woken after a
- *   take is not rethrown to the receiver (the taken message is returned; that sender is woken by the next take
- *   or by its own re-check, within {@code 50 us}).</li>
+ *   <li>Dependent actions of the futures (and a select's clause functions) run only after the channel and the
+ *   future released every claimed state: they may call any method of the channel or of any future (cancel the
+ *   very future whose completion runs them included); what they throw stays in their own future.</li>
+ *   <li>No wait depends on timing: a waiting sender, receiver or select is woken by the operation that makes its
+ *   condition true, or sees it true itself before it parks, in every interleaving.</li>
+ *   <li>Guaranteed only on a best-effort basis: an Error thrown inside the wake-up of a waiting sender after a
+ *   take (a StackOverflowError, say) is not rethrown to the receiver, which has its message; the sender's flag
+ *   stays set, so the next take wakes it.</li>
  *   <li>Two receives that race from two threads with no ordering between them (a misuse of the
  *   one-receive-at-a-time rule) never both take a message: each receive claims the receiving side with one
  *   atomic instruction, and the one that finds it claimed throws {@link IllegalStateException} and consumes

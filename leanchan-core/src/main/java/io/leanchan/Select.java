@@ -1,12 +1,10 @@
 package io.leanchan;
 
-import io.leanchan.internal.Backoff;
 import io.leanchan.internal.Deadline;
 import io.leanchan.internal.MpscChannel;
-import io.leanchan.internal.Waker;
+import io.leanchan.internal.SelectFuture;
+import io.leanchan.internal.SelectSource;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +38,8 @@ import java.util.function.Supplier;
  * runs.
  *
  * <p><b>Fairness.</b> Each select starts looking at the clause after the one the previous select of this
- * object started with (a rotating start, as crossbeam's and Go's random start serve the same end): with k
- * ready channels, none waits more than k - 1 selects.
+ * object selected (round robin, as Go's random start and crossbeam's serve the same end): with k ready
+ * channels, none waits more than k - 1 selects, wherever the ready clauses stand among empty ones.
  *
  * <p><b>End of stream.</b> A channel that is closed and drained either selects as closed
  * ({@link #onReceiveOrClosed}: its {@code onClosed} supplies the result) or is skipped ({@link #onReceive}).
@@ -69,12 +67,10 @@ import java.util.function.Supplier;
  * publishing; the thread unregisters from every channel (RWAIT cleared, then rx) and loops. The wake-up
  * handshake is a CAS on each channel's producer word on both sides, so no send is missed; and since only the
  * selecting thread ever takes messages, no message is taken twice or by a losing clause.
- * An async select registers its future instead (a Waker). The future's state goes PENDING to CLAIMED (by the
- * sender that wakes it, or by the registering call) and the claimer unregisters from every channel before it
- * tries the clauses; so at most one thread takes, and only for this future. Registering happens while CLAIMED;
- * a wake that finds CLAIMED does nothing, so after registering (PENDING again) the claimer looks at the
- * channels once more. The result is computed (the clause's function runs) only after the state is DONE and
- * every registration is gone: a dependent action may select, receive, cancel or close anything.
+ * An async select registers its future instead (io.leanchan.internal.SelectFuture, a Waker; its class comment
+ * has the protocol): at most one thread takes, and only for this future; the clause's function runs only after
+ * the future is settled, every registration is gone and the running thread holds no claimed state, so it and
+ * the dependent actions may select, receive, cancel (this future too) or close anything.
  * </pre>
  *
  * @param <R> the type of the select's result
@@ -233,46 +229,30 @@ public final class Select<R> {
     }
 
     /**
-     * Tries every clause once, from the rotating start. Returns the index of the clause that was selected (its
-     * message, or null for "closed", in {@code out[0]}), {@link #NONE}, or {@link #ENDED}.
+     * Tries every clause once, from the rotating start (the clause after the one selected last). Returns the index
+     * of the clause that was selected (its message, or null for "closed", in {@code out[0]}), {@link #NONE}, or
+     * {@link #ENDED}.
      *
-     * @param <R>   the type of the select's result
-     * @param cs    the clauses
-     * @param n     the number of clauses in {@code cs}
-     * @param start the index of the clause to try first; the others follow, wrapping around
-     * @param out   where the taken message (or null for "closed") is stored on a hit
+     * @param out where the taken message (or null for "closed") is stored on a hit
      * @return the index of the selected clause, {@link #NONE} or {@link #ENDED}
      */
-    private static <R> int attempt(Clause<?, R>[] cs, int n, int start, Object[] out) {
+    private int attempt(Object[] out) {
         int ended = 0;
+        int start = rotation < n ? rotation : 0;
         for (int k = 0; k < n; k++) {
             int i = start + k < n ? start + k : start + k - n;
-            Clause<?, R> c = cs[i];
+            Clause<?, R> c = clauses[i];
             Object m = c.rx.tryReceive();
-            if (m != null) {
+            if (m != null || c.rx.isDrained() && c.onClosed != null) {
                 out[0] = m;
+                rotation = i + 1 < n ? i + 1 : 0; // the next select starts after the selected clause
                 return i;
             }
             if (c.rx.isDrained()) {
-                if (c.onClosed != null) {
-                    out[0] = null;
-                    return i;
-                }
                 ended++;
             }
         }
         return ended == n ? ENDED : NONE;
-    }
-
-    /**
-     * Advances the rotating start.
-     *
-     * @return the clause this select starts looking at; the next select starts one further
-     */
-    private int nextStart() {
-        int s = rotation;
-        rotation = s + 1 < n ? s + 1 : 0;
-        return s;
     }
 
     /** Where {@link #attempt} leaves the message for the blocking and non-blocking selects (cleared after). */
@@ -312,7 +292,7 @@ public final class Select<R> {
     public R selectNow(Supplier<? extends R> otherwise) {
         Objects.requireNonNull(otherwise, "otherwise");
         requireClauses();
-        int i = attempt(clauses, n, nextStart(), out);
+        int i = attempt(out);
         if (i == ENDED) {
             throw allEnded();
         }
@@ -371,7 +351,7 @@ public final class Select<R> {
         long deadline = Deadline.of(nanos);
         Thread me = Thread.currentThread();
         for (;;) {
-            int i = attempt(clauses, n, nextStart(), out);
+            int i = attempt(out);
             if (i >= 0) {
                 Object m = out[0];
                 out[0] = null;
@@ -428,7 +408,7 @@ public final class Select<R> {
      */
     public CompletableFuture<R> selectAsync() {
         requireClauses();
-        int i = attempt(clauses, n, nextStart(), out);
+        int i = attempt(out);
         if (i == ENDED) {
             return CompletableFuture.failedFuture(allEnded());
         }
@@ -441,185 +421,41 @@ public final class Select<R> {
                 return CompletableFuture.failedFuture(t);
             }
         }
-        Pending<R> f = new Pending<>(this);
-        f.register();
+        SelectFuture<R> f = new SelectFuture<>(new Source());
+        f.start();
         return f;
     }
 
     /**
-     * A pending async select: registered as a {@link Waker} on each of its channels.
-     *
-     * @param <R> the type of the select's result
+     * The clauses as a pending async select ({@link SelectFuture}) sees them. One per {@code selectAsync} that
+     * waits (the select's own fields are used while it is pending: this object must not select again meanwhile).
      */
-    private static final class Pending<R> extends CompletableFuture<R> implements Waker {
-        /** Registered and waiting: a wake or a withdrawal may claim it. */
-        private static final int PENDING = 0;
-        /** One thread (a waking sender or the registering call) owns it: it unregisters, then tries the clauses. */
-        private static final int CLAIMED = 1;
-        /** Settled: selected, ended, or withdrawn; the future completes (or has completed). */
-        private static final int DONE = 2;
-        /** Access to {@link #state} with compare-and-set. */
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(Pending.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        /** The select whose clauses (and rotating start) this future uses. */
-        private final Select<R> sel;
-        /** {@link #PENDING}, {@link #CLAIMED} or {@link #DONE}. */
-        private volatile int state = CLAIMED; // the creating call registers while holding it
-
-        /**
-         * Creates the future in the {@link #CLAIMED} state, for its creator to {@link #register()}.
-         *
-         * @param sel the select to complete
-         */
-        Pending(Select<R> sel) {
-            this.sel = sel;
-        }
-
-        /** While CLAIMED: register on every open channel; then PENDING, and look once more (a missed wake). */
-        void register() {
-            for (;;) {
-                boolean ready = false;
-                for (int k = 0; k < sel.n && !ready; k++) {
-                    Clause<?, R> c = sel.clauses[k];
-                    if (!c.duplicate && !c.rx.isDrained() && !c.ch.armWaiter(this)) {
-                        ready = true;
-                    }
-                }
-                if (ready) {
-                    unregister();
-                    if (tryTake()) {
-                        return;
-                    }
-                    continue; // nothing after all (a racing close ended a channel): register again
-                }
-                state = PENDING;
-                if (!anyReady() || !STATE.compareAndSet(this, PENDING, CLAIMED)) {
-                    return; // a send will wake us (or already has, and claimed)
-                }
-                unregister();
-                if (tryTake()) {
-                    return;
-                }
-            }
-        }
-
-        /**
-         * Looks at every channel without taking anything.
-         *
-         * @return {@code true} if some channel holds a message or is closed and drained
-         */
-        private boolean anyReady() {
-            for (int k = 0; k < sel.n; k++) {
-                Clause<?, R> c = sel.clauses[k];
-                if (c.rx.size() > 0 || c.rx.isDrained()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Removes this future from every channel's receive state (where it is registered). */
-        private void unregister() {
-            for (int k = 0; k < sel.n; k++) {
-                sel.clauses[k].ch.disarmWaiter(this);
-            }
-        }
-
-        /**
-         * While CLAIMED and unregistered: try the clauses; on a hit settle, then compute and complete.
-         *
-         * @return {@code true} if the future is now settled (completed, normally or exceptionally); {@code false}
-         *         if no clause could be selected and the caller must register again
-         */
-        private boolean tryTake() {
-            Object[] box = new Object[1];
-            int i = attempt(sel.clauses, sel.n, sel.nextStart(), box);
-            if (i == NONE) {
-                return false; // the caller registers again
-            }
-            state = DONE;
-            if (i == ENDED) {
-                super.completeExceptionally(allEnded());
-                return true;
-            }
-            R r;
-            try {
-                r = sel.clauses[i].apply(box[0]);
-            } catch (Throwable t) {
-                super.completeExceptionally(t);
-                return true;
-            }
-            super.complete(r);
-            return true;
+    private final class Source implements SelectSource<R> {
+        @Override
+        public int clauses() {
+            return n;
         }
 
         @Override
-        public void wake() {
-            if (STATE.compareAndSet(this, PENDING, CLAIMED)) {
-                unregister();
-                if (!tryTake()) {
-                    register();
-                }
-            }
-        }
-
-        /**
-         * Settles the future from outside (cancel or complete) if it is still pending, unregistering it; if
-         * another thread holds it, waits for that thread to finish (it runs no user code meanwhile).
-         *
-         * @return {@code true} if this call withdrew the select (nothing consumed, the caller completes the
-         *         future); {@code false} if the select had already been settled
-         */
-        private boolean withdraw() {
-            for (int spins = 0; ; ) {
-                int s = state;
-                if (s == PENDING) {
-                    if (STATE.compareAndSet(this, PENDING, DONE)) {
-                        unregister();
-                        return true;
-                    }
-                } else if (s == CLAIMED) {
-                    Backoff.pause(spins++); // a take in another thread, no user code inside: bounded
-                } else {
-                    while (!isDone()) {
-                        Backoff.pause(spins++);
-                    }
-                    return false;
-                }
-            }
+        public MpscChannel<?> channel(int k) {
+            Clause<?, R> c = clauses[k];
+            return c.duplicate ? null : c.ch;
         }
 
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return withdraw() ? super.cancel(mayInterruptIfRunning) : isCancelled();
+        public boolean ready(int k) {
+            Clause<?, R> c = clauses[k];
+            return c.rx.size() > 0 || c.onClosed != null && c.rx.isDrained();
         }
 
         @Override
-        public boolean complete(R value) {
-            return withdraw() && super.complete(value);
+        public int attempt(Object[] out) {
+            return Select.this.attempt(out);
         }
 
         @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return withdraw() && super.completeExceptionally(ex);
-        }
-
-        @Override
-        public void obtrudeValue(R value) {
-            throw new UnsupportedOperationException("a select future cannot be overwritten");
-        }
-
-        @Override
-        public void obtrudeException(Throwable ex) {
-            throw new UnsupportedOperationException("a select future cannot be overwritten");
+        public R apply(int k, Object m) {
+            return clauses[k].apply(m);
         }
     }
 }

@@ -63,9 +63,9 @@ public interface Sender<T> extends ChannelLifecycle {
      * Sends asynchronously. The future completes normally once the message is in the channel, or
      * exceptionally with {@link ChannelClosedException} (carrying the message) if the channel closes first.
      * Cancelling the future before it completes withdraws the message: it is never delivered.
-     * Dependent actions may run in the thread that makes room (usually the receiver's). A call on a full
-     * channel never blocks; before it returns a pending future it looks at the room again for about a
-     * microsecond (spin hints), so that a receive that makes room at that moment is not missed.
+     * Dependent actions may run in the thread that makes room (usually the receiver's), after the channel released
+     * everything: they may call anything. A call on a full channel never blocks; a receive that makes room as the
+     * future is linked either sees it waiting or is seen by it, so the future never stays pending with room.
      *
      * @param message the message to send; not {@code null}
      * @return a future of the delivery: already complete (normally, or exceptionally if the channel is closed)

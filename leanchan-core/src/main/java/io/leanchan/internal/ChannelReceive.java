@@ -121,13 +121,18 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, s = (int) k & (b.length - 1));
         if (e != null) {
             if (OWNER.compareAndSet(this, me, me | BUSY)) {
+                if (c != k || RBUF.getOpaque(this) != b) {
+                    // another thread with the same id (ids equal mod 2^31) took between the look and the claim
+                    OWNER.setRelease(this, me);
+                    return pollSlow(me);
+                }
                 // claimed, with the message that the look found: nothing from here to the release can throw
                 if (b == null) {
                     ONE.set(this, null);
                 } else {
                     OA.set(b, s, null);
                 }
-                C.setRelease(this, k + 1);
+                C.setVolatile(this, k + 1); // volatile: the store half of "Waking senders" (ChannelSend)
                 OWNER.setRelease(this, me);
                 afterTake();
                 return e;
@@ -137,16 +142,30 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             // MOVED), so that an idle channel's poll makes no call whatever C2's profile says ("The empty poll")
             if (b != null) {
                 if (emptyAt(k, b)) {
+                    emptyNet();
                     return null;
                 }
             } else if (((long) P.getVolatile(this) & ~(CLOSED | RWAIT | SWAIT)) == k << PSHIFT) {
-                if (SW.getOpaque(this) instanceof SenderQueue) {
-                    foundEmpty(k, null);
-                }
+                emptyNet();
                 return null;
             }
         }
         return pollSlow(me);
+    }
+
+    /**
+     * Defence in depth when the channel is found empty with nothing claimed: a fenced look for SWAIT, waking a
+     * sender if it is set. Not needed for liveness (the take's volatile store of C and the sender's look after
+     * SWAIT make every wake-up sound, see "Waking senders" in ChannelSend); cheap, since only a channel that has
+     * a sender queue pays for it.
+     */
+    private void emptyNet() {
+        if (SW.getOpaque(this) instanceof SenderQueue) {
+            VarHandle.fullFence();
+            if (((long) P.getVolatile(this) & SWAIT) != 0) {
+                wakeSenders();
+            }
+        }
     }
 
     /**
@@ -168,6 +187,8 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         }
         if (e != null) {
             afterTake();
+        } else {
+            emptyNet(); // after the release: a sender woken here may run user code
         }
         return e;
     }
@@ -204,14 +225,14 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             e = ONE.getAcquire(this);
             if (e != null) {
                 ONE.set(this, null);
-                C.setRelease(this, k + 1);
+                C.setVolatile(this, k + 1); // volatile: see "Waking senders" in ChannelSend
             }
         } else {
             int s = (int) k & (b.length - 1);
             e = OA.getAcquire(b, s);
             if (e != null) {
                 OA.set(b, s, null);
-                C.setRelease(this, k + 1);
+                C.setVolatile(this, k + 1); // volatile: see "Waking senders" in ChannelSend
             }
         }
         return e;
@@ -253,7 +274,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * or the sender's own re-check makes up for it.
      */
     private void afterTake() {
-        if (((long) P.getOpaque(this) & SWAIT) != 0) {
+        if (((long) P.getVolatile(this) & SWAIT) != 0) { // after the volatile store of C: "Waking senders"
             try {
                 wakeSenders();
             } catch (Throwable t) {
@@ -333,20 +354,15 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
     }
 
     /**
-     * The channel was found empty at k (P's index equal to k, the ring current): the retention check, and the
-     * fenced look for a SWAIT that a take missed (see "Waking senders" in {@link ChannelSend}).
+     * The channel was found empty at k (P's index equal to k, the ring current): the retention check. It wakes no
+     * sender: it runs inside claims (a claimed poll, peek, drain), and a woken send future's dependents must not
+     * (issue 24, defect 6); the unclaimed callers run {@link #emptyNet()} after.
      *
      * @param k the consumer index, equal to P's index
      * @param b the receiver's ring, or null for the one-slot field
      */
     private void foundEmpty(long k, Object[] b) {
         onEmpty(k, b);
-        if (SW.getOpaque(this) instanceof SenderQueue) {
-            VarHandle.fullFence();
-            if (((long) P.getVolatile(this) & SWAIT) != 0) {
-                wakeSenders();
-            }
-        }
     }
 
     /** Under PLOCK: adopt the newest ring, clearing the stale copies [pending, C) (see "Switch"). */
@@ -590,10 +606,16 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         long deadline = Deadline.of(nanos);
         Thread me = Thread.currentThread();
         int busy = 0; // steps spent waiting for a storage change (PLOCK) by another thread
+        int myId = id(me);
         for (;;) {
             long wait = Deadline.left(nanos, deadline);
             if (nanos >= 0 && wait <= 0) {
                 return isDrained() ? END : null; // the end of the stream is not a time-out, even for 0 ns
+            }
+            if (((int) OWNER.getVolatile(this) & ~BUSY) != myId) {
+                // another thread took the receive state over between our looks (it could: we were not yet waiting);
+                // without this check the give-back below would fail and the loop spin at full CPU for ever
+                throw new IllegalStateException("another thread took over the receive state while this one was waiting");
             }
             long v = (long) P.getVolatile(this);
             long k = c;
@@ -725,24 +747,34 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * @param f the pending receive future; nothing happens unless this call claims it
      */
     private void fulfil(ReceiveFuture<T> f) {
+        Completions region = Completions.enter();
+        try {
+            fulfilIn(f);
+        } finally {
+            region.exit(); // the future's dependents (and those of senders woken here) run after everything
+        }
+    }
+
+    /**
+     * The body of {@link #fulfil}, inside its Completions region.
+     *
+     * @param f the pending receive future; nothing happens unless this call claims it
+     */
+    private void fulfilIn(ReceiveFuture<T> f) {
         for (int spins = 0; ; ) {
             if (!f.claim()) {
                 return;
             }
             Object e;
-            boolean wake;
             try {
                 e = takeFor();
-                wake = e != null && ((long) P.getOpaque(this) & SWAIT) != 0;
             } catch (Throwable t) {
                 f.unclaim();
                 throw t;
             }
             if (e != null) {
-                @SuppressWarnings("unchecked")
-                T m = (T) e;
-                f.deliver(m);
-                if (wake) {
+                f.settle(e, null); // releases the receive state first (afterSettle); completes at the region's end
+                if (((long) P.getVolatile(this) & SWAIT) != 0) { // after takeAt's volatile store of C
                     wakeSenders();
                 }
                 return;
@@ -750,7 +782,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             long v = (long) P.getVolatile(this);
             if ((v & CLOSED) != 0 && (v >>> PSHIFT) == c) {
                 releaseStorage(c, true);
-                f.fail(endOfStream());
+                f.settle(null, endOfStream());
                 return;
             }
             // Arm RWAIT while still CLAIMED, so that no cancel can release the receive state in between and
@@ -822,9 +854,9 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 } else {
                     OA.set(b, (int) k & (b.length - 1), null);
                 }
-                C.setRelease(this, k + 1);
+                C.setVolatile(this, k + 1); // volatile: see "Waking senders" in ChannelSend
                 n++;
-                if (((long) P.getOpaque(this) & SWAIT) != 0) {
+                if (((long) P.getVolatile(this) & SWAIT) != 0) {
                     wake++;
                 }
             }

@@ -34,22 +34,25 @@ import java.util.concurrent.locks.LockSupport;
  * receiver has cleared the stale range, senders count room from a (index - a &lt; L), so no sender writes
  * message j + L for j &gt;= a, and no real message can be overwritten by the receiver's clearing.
  *
- * Waking senders. A sender that finds the channel full links a node into the SenderQueue (lock-free FIFO),
- * sets SWAIT (CAS on P), tries again and parks. After each take the receiver reads P; SWAIT set: wake the
- * oldest node. The receiver's read of P follows its release of C without a fence (the fast path has
- * none), so a sender that links itself just as the receiver takes may miss that take's room and the
- * receiver may miss its SWAIT (store-buffer reordering). Every later take sees SWAIT; the receiver also
- * checks with a fence whenever it finds the channel empty and before it parks; and every sender, once linked,
- * parks first for at most SENDER_RECHECK_NANOS and looks at the room again, so the race costs at most 50 us.
- * A pending sendAsync has no thread to look again later: the caller of sendAsync, once the node is linked,
- * looks at the room ASYNC_RECHECKS times over about a microsecond (spin hints) before it leaves the future
- * pending, far longer than the receiver's store of C takes to leave its store buffer. That narrows the window
- * without closing it: the compiler may also schedule the take's read of P before its store of C, and a receiving
- * thread descheduled between the two keeps C's new value from the sender for as long as it is off the CPU. Then
- * the future completes at the receiver's next receive or empty check, or at close (jcstress
- * CoreV2Test.LinkAsyncVsTake forbids the stuck future; without the re-checks it saw it about once in 200,000
- * samples with C2, docs/stress.md finding 12; with them, once in 3.5 million under C2's stress randomizers,
- * finding 14, open).
+ * Waking senders (a store-load pair on each side, no timing). A sender that finds the channel full links a node
+ * into the SenderQueue, sets SWAIT (a CAS on P; or sees it set), and then looks at the room with volatile reads of
+ * P and C (roomNow). A take writes C with a volatile store and then reads P with a volatile read; SWAIT set: it
+ * wakes the oldest waiting node (wakeSenders). In the synchronization order either the take's read of P comes
+ * after the sender's SWAIT (the take wakes a sender) or the sender's read of C comes after the take's store (the
+ * sender sees the room itself, and withdraws its node or, if it was woken meanwhile, passes the wake on). The
+ * price is the store-load fence of the take's volatile store of C (issue 24 accepts one per take).
+ * Clearing SWAIT is where wake-ups used to be lost (issue 24, defect 2). wakeSenders runs on behalf of one slot
+ * of room; it pops nodes until one is WOKEN (a withdrawn future is skipped: the room goes to the next, defect
+ * 1). Finding none, it clears SWAIT with a CAS and then looks at the queue again: a node linked before the clear
+ * is seen (SWAIT is set again, and the loop wakes it); a sender that links after the clear finds SWAIT clear, sets
+ * it with its own CAS, and looks at the room after that, seeing the take's C. An empty queue is dropped (sw
+ * replaced by its lifecycle record, sealed first so lifecycle() cannot publish into a dropped queue, defect 3),
+ * and whatever linked between the look and the drop is woken (a linker that finds its queue dropped relinks).
+ * A woken sender that does not use its wake (timed out, interrupted, delivered by its own look) passes it on.
+ * Timed looks (a linked sender's early look after 50 us, a pending send's spins) are optimisations only: the
+ * tests pass with them off (TIMED_RECHECKS).
+ * Dependents of a settled send future run only after the retrying thread released everything: the retry, its
+ * settle and the receiver's wake-up run inside a Completions region.
  * </pre>
  *
  * @param <T> the type of the messages
@@ -66,7 +69,15 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
     }
 
 
-    /** A waiting sender's first re-check of the room (see "Waking senders"); later ones back off 4x each. */
+    /**
+     * Whether the waits' timed looks are on (the default): a waiting sender's early look after
+     * {@link #SENDER_RECHECK_NANOS}, a pending send's {@link #ASYNC_RECHECKS} spins, the spins before a sender
+     * links. Optimisations only, never the reason a waiter wakes ("Waking senders"): every test passes with
+     * {@code -Dio.leanchan.timedRechecks=false}, which the controlled-scheduling suite uses.
+     */
+    static final boolean TIMED_RECHECKS = !"false".equals(System.getProperty("io.leanchan.timedRechecks"));
+
+    /** A waiting sender's one early look at the room after linking (an optimisation, see TIMED_RECHECKS). */
     static final long SENDER_RECHECK_NANOS = 50_000L;
 
     /** Looks at the room by a pending sendAsync once linked, one spin hint apart (see "Waking senders"). */
@@ -273,8 +284,8 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
     }
 
     /**
-     * A blocking send: offers, spins, then links a node into the SenderQueue and parks until woken with room,
-     * the timeout, or an interrupt.
+     * A blocking send: offers, spins, then links a node into the SenderQueue, looks at the room once more (the
+     * look that makes the wake-up sound, see "Waking senders") and parks until woken, the timeout, or an interrupt.
      *
      * @param m     the message, not null
      * @param nanos the timeout; negative to wait forever
@@ -289,7 +300,7 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
         if (nanos == 0) {
             return false; // a zero timeout never waits, so it links nothing
         }
-        for (int k = 0; k < SPINS; k++) {
+        for (int k = 0; k < SPINS && TIMED_RECHECKS; k++) {
             Thread.onSpinWait();
             if (delivered(offer(m))) {
                 return true;
@@ -298,28 +309,25 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
         long deadline = Deadline.of(nanos);
         Thread me = Thread.currentThread();
         SenderQueue.Node node = null;
-        long slice = SENDER_RECHECK_NANOS;
-        boolean sent = false;
+        long slice = 0;
         try {
             for (;;) {
                 if (node == null) {
                     node = link(new SenderQueue.Node(me));
-                    slice = SENDER_RECHECK_NANOS;
+                    slice = TIMED_RECHECKS ? SENDER_RECHECK_NANOS : 0;
                 }
-                if (delivered(offer(m))) {
-                    sent = true;
+                // After the link and SWAIT: room seen here, or the take that makes it sees SWAIT ("Waking senders")
+                if (roomNow() && delivered(offer(m))) {
                     return true;
                 }
                 long wait = Deadline.left(nanos, deadline);
                 if (nanos >= 0 && wait <= 0) {
                     return false;
                 }
-                // Every newly linked node parks first for at most SENDER_RECHECK_NANOS and looks at the room again:
-                // the one race the fence-free take leaves open (see "Waking senders") happens at link time, and
-                // this covers it whatever is ahead in the queue (cancelled nodes included).
                 if (slice > 0) {
+                    // defence in depth only (off with -Dio.leanchan.timedRechecks=false): one early look per link
                     LockSupport.parkNanos(this, wait < 0 ? slice : Math.min(wait, slice));
-                    slice = 0; // one re-check per linked node; then the take's wake-up
+                    slice = 0;
                 } else if (wait < 0) {
                     LockSupport.park(this);
                 } else {
@@ -328,18 +336,17 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
                 if (node.state() == SenderQueue.WOKEN) {
                     node = null; // the wake is spent whether or not the room is still there
                     if (delivered(offer(m))) {
-                        sent = true;
                         return true;
                     }
                 }
             }
         } finally {
-            if (node != null) {
-                if (node.cancel()) {
-                    pruneSenders(); // O(1) amortised: cancelled nodes at the head go at once
-                } else if (!sent) {
-                    wakeSenders(); // woken but leaving without the room: pass it on
-                }
+            if (node != null && !node.cancel()) {
+                // Woken as we left (delivered by our own look, timed out, interrupted, closed): the wake may stand
+                // for room we did not use, so pass it on. A spare wake costs the next sender one look.
+                wakeSenders();
+            } else if (node != null) {
+                pruneSenders(); // O(1) amortised: cancelled nodes at the head go at once
             }
         }
     }
@@ -353,8 +360,9 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
     }
 
     /**
-     * Links a waiting sender and sets SWAIT. Returns the node that is linked: {@code n}, or a fresh node for
-     * the same waiter if the queue was dropped while {@code n} went in (a node is linked once in its life).
+     * Links a waiting sender and sets SWAIT (or sees it set). Returns the node that is linked: {@code n}, or a
+     * fresh node for the same waiter if the queue was dropped while {@code n} went in (a node is linked once in
+     * its life).
      *
      * @param n a new node for the waiting sender
      * @return the node now linked (or already woken by the dropper of a queue)
@@ -370,7 +378,7 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
             }
             // the queue was dropped while we linked: whoever dropped it wakes every node it still held
             if (!n.cancel()) {
-                return n; // woken by the dropper: the caller retries the send, as after any wake
+                return n; // woken by the dropper: the caller looks at the room, as after any wake
             }
             n = new SenderQueue.Node(w);
         }
@@ -401,12 +409,18 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
             return CompletableFuture.failedFuture(e);
         }
         SendFuture f = new SendFuture(this, message);
-        park(f);
+        Completions region = Completions.enter();
+        try {
+            park(f);
+        } finally {
+            region.exit(); // f completed at once (room came as it linked): its dependents run here, after everything
+        }
         return f;
     }
 
     /**
-     * Links a pending send and tries once more (room may have been made before SWAIT was seen).
+     * Links a pending send and looks at the room once more (the look that makes the wake-up sound: "Waking
+     * senders"); if there is room, withdraws the node and retries.
      *
      * @param f the pending send, PENDING
      */
@@ -414,20 +428,21 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
         for (;;) {
             SenderQueue.Node n = link(new SenderQueue.Node(f));
             if (!roomSoon()) {
-                return; // a take will wake the node
+                return; // the take that makes room sees SWAIT and wakes the node
             }
             if (!n.cancel()) {
                 return; // already woken: the waker retries it
             }
-            if (!retry(f)) {
-                return; // delivered, failed, or cancelled
+            pruneSenders();
+            if (retry(f) != REQUEUE) {
+                return; // delivered, failed, or withdrawn
             }
         }
     }
 
     /**
-     * {@link #roomNow()}, looked at up to {@link #ASYNC_RECHECKS} more times, one spin hint apart: the re-check
-     * of a pending send that has just linked, which no thread will make later (see "Waking senders").
+     * {@link #roomNow()}, and with timed re-checks on, looked at up to {@link #ASYNC_RECHECKS} more times one spin
+     * hint apart (an optimisation: the first look is the one that makes the wake-up sound).
      *
      * @return {@code true} as soon as {@link #roomNow()} is; {@code false} if it never was
      */
@@ -436,7 +451,7 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
             if (roomNow()) {
                 return true;
             }
-            if (k == ASYNC_RECHECKS) {
+            if (k == ASYNC_RECHECKS || !TIMED_RECHECKS) {
                 return false;
             }
             Thread.onSpinWait();
@@ -444,7 +459,8 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
     }
 
     /**
-     * Whether a send could proceed now: room below the hold capacity, or closed (the retry then fails it).
+     * Whether a send could proceed now: room below the hold capacity, or closed (the retry then fails it). Both
+     * reads are volatile: this is the sender's half of the store-load pair of "Waking senders".
      *
      * @return {@code true} if closed or P's index is less than {@link #holdCap()} ahead of C
      */
@@ -454,85 +470,124 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
         return (v & CLOSED) != 0 || (v >>> PSHIFT) - cc < holdCap();
     }
 
+    /** {@link #retry}: the message is in the channel, or the future failed (closed, an Error). */
+    private static final int SETTLED = 0;
+
+    /** {@link #retry}: no room (another sender took it): the future is PENDING again and must be linked again. */
+    private static final int REQUEUE = 1;
+
+    /** {@link #retry}: not claimed: withdrawn from outside (cancelled, completed); the room is someone else's. */
+    private static final int GONE = 2;
+
     /**
-     * Retries a pending send. No dependent action runs while f is CLAIMED: the future is settled first and
-     * completed after, and a receiver to wake is woken last.
+     * Retries a pending send. The offer, the settle and the receiver's wake-up run in one Completions region, so
+     * the future's dependents (and any the wake-up completes) run after all of it, with nothing claimed.
      *
      * @param f the pending send; nothing happens unless this call claims it
-     * @return true if it must be linked again (the room was taken by another sender)
+     * @return {@link #SETTLED}, {@link #REQUEUE} or {@link #GONE}
      */
-    private boolean retry(SendFuture f) {
+    private int retry(SendFuture f) {
         if (!f.claim()) {
-            return false;
+            return GONE;
         }
-        int r;
+        Completions region = Completions.enter();
         try {
-            r = offer(f.message);
-        } catch (Throwable t) {
-            // closed (the exception carries the message), or an Error such as an OutOfMemoryError while the
-            // ring grew: either way the message was not delivered, and the future says so
-            f.settle();
-            f.fail(t);
-            return false;
+            int r;
+            try {
+                r = offer(f.message);
+            } catch (Throwable t) {
+                // closed (the exception carries the message), or an Error such as an OutOfMemoryError while the
+                // ring grew: either way the message was not delivered, and the future says so
+                f.settle(null, t);
+                return SETTLED;
+            }
+            if (r == FULL) {
+                f.unclaim();
+                return REQUEUE;
+            }
+            f.settle(null, null);
+            if (r == WAKE) {
+                wakeReceiver();
+            }
+            return SETTLED;
+        } finally {
+            region.exit();
         }
-        if (r == FULL) {
-            f.unclaim();
-            return true;
-        }
-        f.settle();
-        f.succeed();
-        if (r == WAKE) {
-            wakeReceiver();
-        }
-        return false;
     }
 
-    /** Wakes the oldest waiting sender (called after a take saw SWAIT). */
+    /**
+     * Wakes the oldest waiting sender: called on behalf of one slot of room, by a take that saw SWAIT, or by a woken
+     * sender that leaves without using its wake. Withdrawn futures are skipped (the room goes to the next). With
+     * nobody to wake, SWAIT is cleared and the queue looked at again (see "Waking senders").
+     */
     void wakeSenders() {
         for (;;) {
             SenderQueue q = senderQueue();
-            SenderQueue.Node n = q == null ? null : q.wakeOldest();
-            if (n == null) {
-                clearSwait(q);
-                return;
-            }
-            if (n.waiter instanceof SendFuture) {
-                SendFuture f = (SendFuture) n.waiter;
-                if (f.state() != SendFuture.PENDING) {
-                    continue; // cancelled future: skip it, the room goes to the next
+            Object w = q == null ? null : q.wakeOldest();
+            if (w instanceof SendFuture) {
+                SendFuture f = (SendFuture) w;
+                int r = retry(f);
+                if (r == GONE) {
+                    continue; // withdrawn between its wake and its claim: the room goes to the next
                 }
-                if (retry(f)) {
+                if (r == REQUEUE) {
                     relinkOrFail(f);
                 }
+                return;
             }
-            return;
+            if (w != null || noneWaiting()) {
+                return; // a thread, unparked; or nobody waits and SWAIT is clear
+            }
         }
     }
 
     /**
-     * The queue looked empty: clear SWAIT, drop the queue, and make sure no node was linked meanwhile.
+     * Nobody was found to wake: clears SWAIT, then looks at the queue again. A sender that linked before the clear
+     * is seen here (and SWAIT is set again for the senders behind it); one that links after it finds SWAIT clear
+     * and sets it, and looks at the room itself: the clear and the link are each atomic, and each side looks at
+     * the other's word after writing its own. An empty queue is dropped (see {@link #drop}).
      *
-     * @param q the current sender queue, or null if there is none
+     * @return {@code true} if nobody waits; {@code false} if a sender linked meanwhile (the caller wakes it)
      */
-    private void clearSwait(SenderQueue q) {
+    private boolean noneWaiting() {
         clearFlag(SWAIT);
-        if (q != null && q.isEmpty() && SW.compareAndSet(this, q, q.lifecycle())) {
-            wakeAll(q); // nodes linked between isEmpty and the drop: they retry and link into a new queue
-        } else if (q != null && !q.isEmpty()) {
+        SenderQueue q = senderQueue();
+        if (q == null) {
+            return true;
+        }
+        if (!q.isEmpty()) {
             setSwait();
+            return false;
+        }
+        drop(q);
+        return true;
+    }
+
+    /**
+     * Replaces an empty queue by the lifecycle record it carries (or null), so that an idle channel keeps no queue;
+     * then wakes what was linked meanwhile. The record is sealed first: lifecycle() can no longer publish into
+     * the queue, so no record is lost with it (it waits for the drop and publishes in sw).
+     *
+     * @param q the queue, found empty
+     */
+    private void drop(SenderQueue q) {
+        Lifecycle l = q.seal();
+        if (SW.compareAndSet(this, q, l)) {
+            wakeAll(q); // nodes linked between the empty look and the drop: they look at the room and relink
         }
     }
 
     /**
-     * Wakes every node of a dropped queue; its pending sends retry, and link into a new queue if still full.
+     * Wakes every node of a dropped (or closed) queue; its pending sends retry, and link into a new queue if still
+     * full.
      *
-     * @param q the queue just dropped
+     * @param q the queue
      */
     void wakeAll(SenderQueue q) {
-        for (SenderQueue.Node n; (n = q.wakeOldest()) != null; ) {
-            if (n.waiter instanceof SendFuture) {
-                SendFuture f = (SendFuture) n.waiter;
-                if (retry(f)) {
+        for (Object w; (w = q.wakeOldest()) != null; ) {
+            if (w instanceof SendFuture) {
+                SendFuture f = (SendFuture) w;
+                if (retry(f) == REQUEUE) {
                     relinkOrFail(f);
                 }
             }
@@ -549,8 +604,7 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
             park(f);
         } catch (Throwable t) {
             if (f.claim()) {
-                f.settle();
-                f.fail(t);
+                f.settle(null, t);
             }
         }
     }
@@ -561,8 +615,8 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
      *
      * @return the sender queue, or null if sw holds none
      */
-    private SenderQueue senderQueue() {
-        Object o = SW.getAcquire(this);
+    SenderQueue senderQueue() {
+        Object o = SW.getVolatile(this);
         return o instanceof SenderQueue ? (SenderQueue) o : null;
     }
 
@@ -573,7 +627,7 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
      */
     private SenderQueue queue() {
         for (;;) {
-            Object o = SW.getAcquire(this);
+            Object o = SW.getVolatile(this);
             if (o instanceof SenderQueue) {
                 return (SenderQueue) o;
             }

@@ -71,6 +71,13 @@ public final class MpscChannel<T> extends ChannelReceive<T> implements Channel<T
                 l = q.lifecycle();
                 if (l == null) {
                     l = q.publishLifecycle(mine != null ? mine : (mine = new Lifecycle()));
+                    if (l == SenderQueue.SEALED) {
+                        // being dropped: the dropper's CAS of sw comes next (no user code, no wait in between)
+                        for (int spins = 0; SW.getVolatile(this) == q; spins++) {
+                            Backoff.pause(spins);
+                        }
+                        continue;
+                    }
                 }
                 if (SW.getVolatile(this) != q) {
                     mine = l; // the queue was dropped as we published: carry the record over
@@ -131,6 +138,25 @@ public final class MpscChannel<T> extends ChannelReceive<T> implements Channel<T
 
     @Override
     public void close() {
+        Lifecycle l;
+        Completions region = Completions.enter();
+        try {
+            l = closeIn();
+        } finally {
+            region.exit(); // the dependents of the futures this close settled run here, with nothing claimed
+        }
+        if (l != null) {
+            l.signalClosed(); // last, outside the region (no user code runs inside one): closed()'s dependents
+        }
+    }
+
+    /**
+     * The body of {@link #close()}, inside its Completions region: closes, wakes the receiver, fails or retries
+     * every waiting sender.
+     *
+     * @return the lifecycle record to signal, or null if there is none
+     */
+    private Lifecycle closeIn() {
         long v;
         for (int spins = 0; ; spins++) {
             v = (long) P.getVolatile(this);
@@ -152,9 +178,7 @@ public final class MpscChannel<T> extends ChannelReceive<T> implements Channel<T
             wakeAll(q);
             l = q.lifecycle();
         }
-        if (l != null) {
-            l.signalClosed(); // last: it runs the dependents of Sender.closed()
-        }
+        return l;
     }
 
     @Override

@@ -141,18 +141,34 @@ final class SenderQueue {
      * @return the record, or null
      */
     Lifecycle lifecycle() {
-        return lifecycle;
+        Lifecycle l = lifecycle;
+        return l == SEALED ? null : l;
     }
+
+    /** The lifecycle slot of a queue that is being dropped: nothing may be published into it any more. */
+    static final Lifecycle SEALED = new Lifecycle();
 
     /**
      * Publishes {@code l} unless a record is there already; returns the record in place.
      *
      * @param l the new record to publish
-     * @return {@code l} if it was published, else the record already there
+     * @return {@code l} if it was published, else the record already there, or {@link #SEALED} if the queue is
+     *     being dropped (the caller waits for the drop and publishes in the channel instead)
      */
     Lifecycle publishLifecycle(Lifecycle l) {
         Lifecycle w = (Lifecycle) LIFE.compareAndExchange(this, null, l);
         return w == null ? l : w;
+    }
+
+    /**
+     * Seals the lifecycle slot before the queue is dropped: returns the record published here (which the channel
+     * then keeps in its place), or null; either way nothing can be published here afterwards.
+     *
+     * @return the queue's record, or null if none was published
+     */
+    Lifecycle seal() {
+        Lifecycle w = (Lifecycle) LIFE.compareAndExchange(this, null, SEALED);
+        return w == null || w == SEALED ? null : w;
     }
 
     /** An empty queue: head and tail on one dummy node. */
@@ -267,11 +283,11 @@ final class SenderQueue {
      * Whether nobody will wake {@code n}: it was cancelled, or its future is settled.
      *
      * @param n a linked node
-     * @return {@code true} if {@code n} is CANCELLED or holds a SendFuture in state DONE
+     * @return {@code true} if {@code n} is CANCELLED or holds a SendFuture that is settled or withdrawn
      */
     private static boolean dead(Node n) {
         Object w = n.waiter;
-        return n.state == CANCELLED || w instanceof SendFuture && ((SendFuture) w).state() == SendFuture.DONE;
+        return n.state == CANCELLED || w instanceof SendFuture && ((SendFuture) w).decided();
     }
 
     /**
@@ -298,18 +314,21 @@ final class SenderQueue {
     }
 
     /**
-     * Wakes the oldest waiting sender, skipping cancelled ones.
+     * Wakes the oldest waiting sender, skipping cancelled ones. Each node it unlinks becomes the dummy and keeps
+     * no waiter, so a dropped or closed queue keeps no message reachable (issue 24, defect 7).
      *
-     * @return the woken node (its waiter is a Thread, already unparked, or a SendFuture the caller must
-     *     retry), or null if nobody was waiting
+     * @return the woken node's waiter: a Thread, already unparked, or a SendFuture the caller must retry; null if
+     *     nobody was waiting
      */
-    Node wakeOldest() {
+    Object wakeOldest() {
         for (Node n; (n = poll()) != null; ) {
+            Object w = n.waiter;
+            n.waiter = null;
             if (n.wake()) {
-                if (n.waiter instanceof Thread) {
-                    LockSupport.unpark((Thread) n.waiter);
+                if (w instanceof Thread) {
+                    LockSupport.unpark((Thread) w);
                 }
-                return n;
+                return w;
             }
         }
         return null;

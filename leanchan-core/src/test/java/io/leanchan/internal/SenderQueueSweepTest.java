@@ -26,7 +26,8 @@ class SenderQueueSweepTest {
     @Test
     void sendersThatGiveUpBehindALiveOneDoNotPileUp() {
         SenderQueue q = new SenderQueue();
-        SenderQueue.Node live = new SenderQueue.Node(new Object());
+        Object liveWaiter = new Object();
+        SenderQueue.Node live = new SenderQueue.Node(liveWaiter);
         q.enqueue(live);
         for (int i = 0; i < 5_000; i++) {
             SenderQueue.Node n = new SenderQueue.Node(new Object());
@@ -36,7 +37,7 @@ class SenderQueueSweepTest {
             assertTrue(q.linked() <= 2 * SenderQueue.SWEEP_MIN + 2, "linked after " + i + " give-ups: " + q.linked());
         }
         assertEquals(SenderQueue.WAITING, live.state());
-        assertTrue(q.wakeOldest() == live, "the live node is still first in line");
+        assertTrue(q.wakeOldest() == liveWaiter, "the live node is still first in line");
     }
 
     @Test
@@ -46,7 +47,8 @@ class SenderQueueSweepTest {
             int producers = 3;
             int perProducer = 20_000;
             Set<SenderQueue.Node> cancelled = ConcurrentHashMap.newKeySet();
-            Map<SenderQueue.Node, Integer> woken = Collections.synchronizedMap(new IdentityHashMap<>());
+            Map<Object, Integer> woken = Collections.synchronizedMap(new IdentityHashMap<>());
+            Map<SenderQueue.Node, Object> waiterOf = Collections.synchronizedMap(new IdentityHashMap<>());
             List<SenderQueue.Node> all = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean producing = new AtomicBoolean(true);
             CountDownLatch done = new CountDownLatch(producers);
@@ -55,7 +57,9 @@ class SenderQueueSweepTest {
                 ts.add(new Thread(() -> {
                     ThreadLocalRandom r = ThreadLocalRandom.current();
                     for (int i = 0; i < perProducer; i++) {
-                        SenderQueue.Node n = new SenderQueue.Node(new Object());
+                        Object waiter = new Object();
+                        SenderQueue.Node n = new SenderQueue.Node(waiter);
+                        waiterOf.put(n, waiter);
                         all.add(n);
                         q.enqueue(n);
                         if (r.nextInt(10) < 7 && n.cancel()) {
@@ -68,7 +72,7 @@ class SenderQueueSweepTest {
             }
             Thread waker = new Thread(() -> {
                 while (producing.get()) {
-                    SenderQueue.Node n = q.wakeOldest();
+                    Object n = q.wakeOldest();
                     if (n != null) {
                         woken.merge(n, 1, Integer::sum);
                     } else {
@@ -81,12 +85,12 @@ class SenderQueueSweepTest {
             done.await();
             producing.set(false);
             waker.join();
-            for (SenderQueue.Node n; (n = q.wakeOldest()) != null; ) {
+            for (Object n; (n = q.wakeOldest()) != null; ) {
                 woken.merge(n, 1, Integer::sum);
             }
             assertEquals(producers * perProducer, all.size());
             for (SenderQueue.Node n : all) {
-                int w = woken.getOrDefault(n, 0);
+                int w = woken.getOrDefault(waiterOf.get(n), 0);
                 boolean c = cancelled.contains(n);
                 assertTrue(w <= 1, "a node woken twice");
                 assertTrue(c != (w == 1), "round " + round + ": a node " + (c ? "cancelled and woken" : "neither cancelled nor woken (lost)"));

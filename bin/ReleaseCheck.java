@@ -347,8 +347,9 @@ public class ReleaseCheck {
                 String hx = digest("SHA-256", x);
                 String hy = digest("SHA-256", y);
                 if (!hx.equals(hy)) {
-                    fail(m.getKey() + ": the " + kind + " jars of the two builds differ (" + hx.substring(0, 12) + " vs "
-                            + hy.substring(0, 12) + "): the build is not reproducible");
+                    String what = kind.equals("jar") ? "main" : kind;
+                    fail(m.getKey() + ": the " + what + " jars of the two builds differ (" + hx.substring(0, 12)
+                            + " vs " + hy.substring(0, 12) + "): the build is not reproducible");
                 } else {
                     compared++;
                 }

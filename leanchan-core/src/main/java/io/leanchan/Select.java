@@ -431,6 +431,10 @@ public final class Select<R> {
      * waits (the select's own fields are used while it is pending: this object must not select again meanwhile).
      */
     private final class Source implements SelectSource<R> {
+        /** The clauses of the enclosing select, as they stand. */
+        Source() {
+        }
+
         @Override
         public int clauses() {
             return n;

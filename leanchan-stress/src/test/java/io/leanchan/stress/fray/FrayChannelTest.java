@@ -1,6 +1,5 @@
 package io.leanchan.stress.fray;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +9,9 @@ import org.junit.jupiter.api.Test;
  * report folder (target/fray/fray-report/io.leanchan.stress.fray.ChannelScenarios/METHOD) with a recording that
  * {@code -Dleanchan.fray.replay=FOLDER/recording} replays.
  *
- * <p>Disabled until the issue-24 fix of the core (each fails on c6c8994; re-enable them with the fix):
- * {@link #sendAsyncDependentCallsBack} (defect 6) and {@link #sendAsyncDependentCancelsBatch} (defect 5). Run a
- * disabled one with {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
+ * <p>{@link #sendAsyncDependentCallsBack} (defect 6) and {@link #sendAsyncDependentCancelsBatch} (defect 5) failed on
+ * c6c8994 and pass since the issue-24 fix. The core's timed early looks are off in this JVM
+ * ({@code -Dio.leanchan.timedRechecks=false}, leanchan-stress's pom), as they would hide lost wake-ups from Fray.
  *
  * <p>Run alone: {@code mvn -B -ntp -pl leanchan-stress test -Dtest='Fray*' -Dsurefire.failIfNoSpecifiedTests=false}
  * (the core installed, Maven on JDK 25).
@@ -93,16 +92,15 @@ class FrayChannelTest {
 
   // 8. dependents that call back into the channel (defects 4, 5, 6)
   @Test
-  @Disabled("fails on the core before the issue-24 fix: defect 6, a sendAsync dependent run from drainTo's take"
-      + " (inside the receive claim) gets IllegalStateException from tryReceive; found in the first schedule")
+  // defect 6: on c6c8994 the dependent, run from drainTo's take inside the receive claim, got IllegalStateException
+  // from tryReceive (found in the first schedule)
   void sendAsyncDependentCallsBack() {
     explore("sendAsyncDependentCallsBack");
   }
 
   @Test
-  @Disabled("fails on the core before the issue-24 fix: defect 5, a sendAsync dependent that cancels a pending"
-      + " receiveManyAsync spins while the batch's onFirst drains (LivenessException, then a deadlock; 1 schedule in"
-      + " 20-100)")
+  // defect 5: on c6c8994 a dependent that cancels a pending receiveManyAsync spun while the batch's onFirst drained
+  // (LivenessException, then a deadlock; 1 schedule in 20-100)
   void sendAsyncDependentCancelsBatch() {
     explore("sendAsyncDependentCancelsBatch");
   }

@@ -19,8 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * Take (fast path, one CAS). Read C and rbuf (plain: only the claim holder writes them, but for a give-back
  * under PLOCK while the channel is empty, which needs P's index equal to C and so cannot overlap a take) and the
  * slot (acquire). A message: claim the take (CAS owner from the current thread's id to id | BUSY, see "One
- * receive at a time"), clear the slot, release-store C + 1, release owner (release-store id), then read P
- * (opaque) for SWAIT. The look before the claim is the claimed take's own look when the CAS succeeds from the
+ * receive at a time"), clear the slot, store C + 1 (volatile: a store-load fence), release owner (release-store
+ * id), then read P (volatile) for SWAIT: the receiver's half of the store-load pair that makes waking senders
+ * sound ("Waking senders" in ChannelSend). After the claim the take checks that C and rbuf are still those of its
+ * look (another thread with the same id, ids equal mod 2^31, may have taken in between); otherwise it takes the slow
+ * way. The look before the claim is the claimed take's own look when the CAS succeeds from the
  * caller's idle id (see poll). An empty slot: the owner reads P, and its index equal to C means empty (no
  * claim). Otherwise, out of line (pollSlow) and under the claim: a failed CAS claims the other way; a sender has
  * claimed C: either it is still writing (spin: bounded by the sender's few instructions) or the message is in
@@ -99,7 +102,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
 
     /**
      * The receiver's non-blocking take. Its two common cases are straight-line code: the owner of the receive
-     * state finds a message (look at the slot, claim: CAS id to id | BUSY, clear the slot, release C + 1, release
+     * state finds a message (look at the slot, claim: CAS id to id | BUSY, clear the slot, store C + 1, release
      * owner), or the owner finds the channel empty (no claim, since an empty poll consumes nothing, see "One
      * receive at a time"; and no call for an idle channel, see "The empty poll"). Everything else is
      * {@link #pollSlow}, out of line, so that the compiled take stays small enough to inline into its callers.

@@ -33,7 +33,8 @@ import java.lang.invoke.VarHandle;
  * Field writers and orderings.
  *   P: CAS by senders (claim; set SWAIT), by the receiver (set RWAIT; lock for a switch or a give-back), by
  *     close(); release-stores by the lock holder (unlock). While PLOCK is set nobody else writes P.
- *   C: release-stores by the receiver only, after it cleared the slot (so a sender that sees C > k may
+ *   C: stores by the receiver only: volatile at a take (the store half of the store-load pair of "Waking senders"
+ *     in ChannelSend), release at a give-back; always after it cleared the slot (so a sender that sees C > k may
  *     reuse slot k); read with acquire by senders (room) and by observers (size, isDrained).
  *   buffer (the newest ring), pending, rbuf: written only under PLOCK, published by the release of P.
  *     Senders read buffer and pending after an acquire of P: a sender whose claim CAS succeeds from the
@@ -52,7 +53,9 @@ import java.lang.invoke.VarHandle;
  *     select's Thread or Waker (CAS).
  *     An idle channel references no Thread.
  *   sw: null, the Lifecycle record alone, or the SenderQueue (carrying the record); CAS by senders
- *     (create), by lifecycle() (publish), and by the receiver (replace an empty queue by its record).
+ *     (create), by lifecycle() (publish), and by whoever finds the queue empty in wakeSenders (the receiver, a
+ *     woken sender passing its wake on, close): it seals the queue's record slot, then replaces the queue by its
+ *     record (ChannelSend, "Waking senders"). Read volatile.
  *   rstate: receiver-private (the retention policy).
  *
  * Index range. P keeps 60 bits of index: 2^60 messages over a channel's life.

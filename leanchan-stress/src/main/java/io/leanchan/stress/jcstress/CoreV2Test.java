@@ -583,6 +583,98 @@ public final class CoreV2Test {
     }
 
     /**
+     * Issue 24, defect 1, as the review found it: the consumer receives once. A take woke A's node, A was cancelled
+     * before the take's retry claimed it, and the retry gave up: B (queued behind A) waited with room until a
+     * later receive. {@link CancelVsWake} hid it, its consumer receiving twice. Now a wake that meets a withdrawn
+     * future passes to the next node, within the take: when A is cancelled, B is delivered by the arbiter's look.
+     */
+    @JCStressTest
+    @Description("issue 24 defect 1: a pending sendAsync cancelled as the one take wakes it; the room must reach B")
+    @Outcome(id = "cancelled, delivered, p", expect = ACCEPTABLE, desc = "cancel won: the room went to B at once")
+    @Outcome(id = "delivered, PENDING, p", expect = ACCEPTABLE, desc = "the take delivered A; B waits (full)")
+    @Outcome(expect = FORBIDDEN, desc = "A cancelled and B pending with room (wake lost), or a message lost")
+    @State
+    public static class CancelVsOneTake {
+        final Channel<String> ch = Channel.bounded(1);
+        final Receiver<String> r = ch.receiver();
+        final StringBuilder got = new StringBuilder();
+        final CompletableFuture<Void> fa;
+        final CompletableFuture<Void> fb;
+
+        public CancelVsOneTake() {
+            send(ch, "p");
+            fa = ch.sender().sendAsync("a");
+            fb = ch.sender().sendAsync("b");
+            if (fa.isDone() || fb.isDone()) {
+                throw new IllegalStateException("setup: futures not pending");
+            }
+        }
+
+        @Actor
+        public void canceller() {
+            fa.cancel(false);
+        }
+
+        @Actor
+        public void consumer() {
+            take(r, got, 1);
+        }
+
+        @Arbiter
+        public void arbiter(LLL_Result res) {
+            res.r1 = Check.sendFuture(fa, "a"); // before any further receive: nothing else may deliver b
+            res.r2 = Check.sendFuture(fb, "b");
+            res.r3 = got.toString();
+        }
+    }
+
+    /**
+     * Issue 24, defect 3: the take that finds the sender queue empty drops it (sw from the queue to its lifecycle
+     * record) while {@code closed()} publishes a record into that queue. The drop read the queue's record (none),
+     * the publication landed, and the drop then lost it: closed() later returned a second future, and the first
+     * never completed. Now the drop seals the queue's record slot first. After the race and a close, the future
+     * closed() returned must be complete and the same that closed() returns now.
+     */
+    @JCStressTest
+    @Description("issue 24 defect 3: closed() publishing its record while a take drops the empty sender queue")
+    @Outcome(id = "same, done, p", expect = ACCEPTABLE, desc = "one record, completed by close")
+    @Outcome(expect = FORBIDDEN, desc = "the record was lost with the dropped queue")
+    @State
+    public static class LifecycleVsDrop {
+        final Channel<String> ch = Channel.bounded(1);
+        final Receiver<String> r = ch.receiver();
+        final StringBuilder got = new StringBuilder();
+        CompletableFuture<Void> closed;
+
+        public LifecycleVsDrop() {
+            send(ch, "p");
+            CompletableFuture<Void> f = ch.sender().sendAsync("x"); // a queue, SWAIT set
+            f.cancel(false); // its node is dead and pruned: the queue is empty, still in place, SWAIT still set
+            if (Internals.linkedWaiters(ch)[0] != 0) {
+                throw new IllegalStateException("setup: the cancelled node is still linked");
+            }
+        }
+
+        @Actor
+        public void observer() {
+            closed = ch.sender().closed();
+        }
+
+        @Actor
+        public void consumer() {
+            take(r, got, 1); // the take sees SWAIT, finds nobody and drops the queue
+        }
+
+        @Arbiter
+        public void arbiter(LLL_Result res) {
+            ch.close();
+            res.r1 = closed == ch.sender().closed() ? "same" : "DIFFERENT";
+            res.r2 = closed.isDone() ? "done" : "NOT-DONE";
+            res.r3 = got.toString();
+        }
+    }
+
+    /**
      * Issue 10: {@code isDrained()} read by an observer while the receiver drains a closed channel and gives its
      * ring back (giveBack writes C before P). Once true it must stay true: "T" followed by "F" is forbidden.
      */

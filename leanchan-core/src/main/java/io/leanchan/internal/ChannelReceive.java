@@ -837,7 +837,6 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         int me = id(Thread.currentThread());
         claim(me);
         int n = 0;
-        int wake = 0;
         try {
             while (n < maxMessages) {
                 long k = c;
@@ -857,16 +856,23 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 } else {
                     OA.set(b, (int) k & (b.length - 1), null);
                 }
-                C.setVolatile(this, k + 1); // volatile: see "Waking senders" in ChannelSend
+                C.setRelease(this, k + 1); // the drain's one fence comes after its last take (below)
                 n++;
-                if (((long) P.getVolatile(this) & SWAIT) != 0) {
-                    wake++;
-                }
             }
         } finally {
             OWNER.setRelease(this, me); // the drain is over: another receive may claim
-            for (; wake > 0; wake--) {
-                afterTake(); // one wake per slot made while senders waited; never throws past the drain
+            if (n > 0) {
+                // One store-load fence per drain, not per message: it orders every store of C above before the read
+                // of SWAIT ("Waking senders" in ChannelSend). Then one wake per slot made, while senders wait.
+                VarHandle.fullFence();
+                for (int w = 0; w < n && ((long) P.getVolatile(this) & SWAIT) != 0; w++) {
+                    try {
+                        wakeSenders();
+                    } catch (Throwable t) {
+                        // as in afterTake: the messages are in the sink; SWAIT stays set for the next take
+                        break;
+                    }
+                }
             }
         }
         return n;

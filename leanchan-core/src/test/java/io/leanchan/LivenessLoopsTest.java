@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LivenessLoopsTest {
+    /** Scales every loop: 1 in bin/test; bin/stress's liveness part runs it longer ({@code -Dliveness.rounds}). */
+    private static final int ROUNDS = Integer.getInteger("liveness.rounds", 1);
     /** The busy threads: two per core. */
     private static final List<Thread> HOGS = new ArrayList<>();
     /** Tells the busy threads to stop. */
@@ -84,7 +86,7 @@ class LivenessLoopsTest {
     @ParameterizedTest(name = "bounded({0})")
     @ValueSource(ints = {1, 2, 16})
     void asyncSendGetAndAsyncReceiveGet(int capacity) throws Exception {
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 3 * ROUNDS; round++) {
             Channel<Integer> ch = Channel.bounded(capacity);
             int n = 20_000;
             Worker p = Worker.start("async-sender", () -> {
@@ -103,7 +105,7 @@ class LivenessLoopsTest {
     @ValueSource(ints = {1, 2, 16})
     void asyncSendGetAndBlockingReceive(int capacity) throws Exception {
         Channel<Integer> ch = Channel.bounded(capacity);
-        int n = 30_000;
+        int n = 30_000 * ROUNDS;
         Worker p = Worker.start("async-sender", () -> {
             for (int i = 0; i < n; i++) {
                 await(ch.sender().sendAsync(i), ch, "sendAsync " + i);
@@ -124,7 +126,7 @@ class LivenessLoopsTest {
     void blockingProducersAndBlockingConsumer(int capacity) throws Exception {
         for (int producers : new int[] {1, 2, 4}) {
             Channel<Long> ch = Channel.bounded(capacity);
-            int each = 10_000;
+            int each = 10_000 * ROUNDS;
             AtomicLong produced = new AtomicLong();
             List<Worker> ws = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
@@ -165,7 +167,7 @@ class LivenessLoopsTest {
     @Test
     void mixedSendersAndMixedReceives() throws Exception {
         Channel<Long> ch = Channel.bounded(1);
-        int each = 5_000;
+        int each = 5_000 * ROUNDS;
         int senders = 3;
         List<Worker> ws = new ArrayList<>();
         for (int p = 0; p < senders; p++) {
@@ -231,7 +233,7 @@ class LivenessLoopsTest {
      */
     @Test
     void cancelledAsyncSendPassesTheRoomOn() throws Exception {
-        for (int trial = 0; trial < 2_000; trial++) {
+        for (int trial = 0; trial < 2_000 * ROUNDS; trial++) {
             Channel<String> ch = Channel.bounded(1);
             assertThat(ch.sender().trySend("m0")).isTrue();
             CompletableFuture<Void> a = ch.sender().sendAsync("a");
@@ -263,7 +265,7 @@ class LivenessLoopsTest {
      */
     @Test
     void sendDependentCancelsTheSelectThatTookForIt() throws Exception {
-        for (int trial = 0; trial < 500; trial++) {
+        for (int trial = 0; trial < 500 * ROUNDS; trial++) {
             Channel<String> a = Channel.bounded(1);
             Channel<String> b = Channel.bounded(1);
             AtomicReference<CompletableFuture<String>> sel = new AtomicReference<>();

@@ -13,14 +13,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * 4 producers x 1M messages through capacities 1, 16, 1024 and unbounded: every message received exactly
+ * 4 producers x 200,000 messages (-Dstress.perProducer) through capacities 1, 16, 1024 and unbounded: every message received exactly
  * once, each producer's messages in order (the JDK's OfferDrainToLoops in spirit). Messages are longs that
  * encode (producer, sequence), so a lost, duplicated or reordered message is caught at the receiver.
  * Each mode mixes send flavours so that blocking, timed, non-blocking and async sends all race.
  */
 class MultiProducerStressTest {
     static final int PRODUCERS = 4;
-    static final int PER_PRODUCER = 1_000_000;
+    /**
+     * Messages per producer: 200,000 in bin/test, sized to finish well inside the timeout beside a CPU hog (two busy
+     * processes per core, where 1,000,000 through bounded(1) with blocking sends took over 240 s);
+     * {@code -Dstress.perProducer} runs it longer.
+     */
+    static final int PER_PRODUCER = Integer.getInteger("stress.perProducer", 200_000);
 
     static Channel<Long> channel(int capacity) {
         return capacity == 0 ? Channel.unbounded() : Channel.bounded(capacity);

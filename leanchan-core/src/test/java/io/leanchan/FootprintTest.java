@@ -36,6 +36,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * F2            <= F0          64        after fill and drain, once the receiver finds it empty
  * A1            < 0.01         0         bytes allocated per message, one in flight, 1M messages
  * A2            <= 1           0.08      bytes allocated per message, 200 fill-to-C / drain bursts
+ * F0-idle       <= 64          64        after 3 bursts of C polled empty (never waiting), then 1 s with no call
+ *                                        (issue 25: the reclaimer gives the kept ring back 400-450 ms after the
+ *                                        last message; the time is printed)
  * </pre>
  */
 class FootprintTest {
@@ -314,6 +317,56 @@ class FootprintTest {
         long waited = retained(ch, r);
         report(kind + " F0-contended drained / after a 200 ms wait", drained + " / " + waited);
         assertThat(waited).isLessThanOrEqualTo(f0);
+    }
+
+    /**
+     * Issue 25: after 3 bursts of C with a consumer that only polls (never waits), then no call at all, the channel
+     * returns to its idle size (the reclaimer, io.leanchan.internal.Reclaimer) within 1 s of its last message (must);
+     * the figure printed is the time it took.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bounded", "unbounded"})
+    void f0IdleAfterRepeatedBurstsWithAPollingConsumerAndNoCall(String kind) throws Exception {
+        Channel<Msg> ch = make(kind);
+        Receiver<Msg> r = ch.receiver();
+        Msg[] msgs = messages(C);
+        long afterBurst = 0;
+        for (int b = 0; b < 3; b++) {
+            for (Msg m : msgs) {
+                assertThat(ch.sender().trySend(m)).isTrue();
+            }
+            int got = 0;
+            while (r.tryReceive() != null) {
+                got++;
+            }
+            assertThat(got).isEqualTo(C);
+            afterBurst = retained(ch, r);
+        }
+        report(kind + " after 3 bursts, polled empty (ring kept on credit)", afterBurst);
+        assertThat(afterBurst).as("the retention policy keeps a repeated burst's ring").isGreaterThan(64);
+        long last = System.nanoTime();
+        long idle;
+        long took;
+        do {
+            Thread.sleep(20);
+            idle = retained(ch, r);
+            took = (System.nanoTime() - last) / 1_000_000;
+        } while (idle > 64 && took < 1_000);
+        Thread.sleep(Math.max(0, 1_000 - took));
+        long after1s = retained(ch, r);
+        report(kind + " after 3 bursts + 1 s with no call", after1s);
+        report(kind + " ms from the last message to the idle size, no call", took);
+        assertThat(after1s).isLessThanOrEqualTo(64);
+        assertThat(took).isLessThanOrEqualTo(1_000);
+        // still a channel: the next burst regrows and drains as before
+        for (Msg m : msgs) {
+            assertThat(ch.sender().trySend(m)).isTrue();
+        }
+        int got = 0;
+        while (r.tryReceive() != null) {
+            got++;
+        }
+        assertThat(got).isEqualTo(C);
     }
 
     @Test

@@ -487,8 +487,12 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * @throws IllegalStateException if another receive is taking, waiting, or pending (nothing consumed)
      */
     private void claimReceive(int me) {
-        for (;;) {
+        for (int spins = 0; ; ) {
             int o = (int) OWNER.getVolatile(this);
+            if ((o & RECLAIM) != 0) {
+                Backoff.pause(spins++); // the reclaimer gives an idle ring back: a few steps, no user code
+                continue;
+            }
             if ((o & BUSY) != 0) {
                 throw new IllegalStateException("another receive is in progress on this channel (on another thread, or "
                         + "from inside this thread's drainTo sink): one receive at a time");
@@ -512,7 +516,16 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      * @return false if another thread claimed or took over meanwhile (an overlapping receive)
      */
     boolean yieldReceiveState() {
-        return OWNER.compareAndSet(this, id(Thread.currentThread()), 0);
+        int me = id(Thread.currentThread());
+        for (int spins = 0; ; ) {
+            if (OWNER.compareAndSet(this, me, 0)) {
+                return true;
+            }
+            if (((int) OWNER.getVolatile(this) & RECLAIM) == 0) {
+                return false;
+            }
+            Backoff.pause(spins++); // the reclaimer's claim: wait for its release
+        }
     }
 
     /**
@@ -615,7 +628,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             if (nanos >= 0 && wait <= 0) {
                 return isDrained() ? END : null; // the end of the stream is not a time-out, even for 0 ns
             }
-            if (((int) OWNER.getVolatile(this) & ~BUSY) != myId) {
+            if (((int) OWNER.getVolatile(this) & ~(BUSY | RECLAIM)) != myId) {
                 // another thread took the receive state over between our looks (it could: we were not yet waiting);
                 // without this check the give-back below would fail and the loop spin at full CPU for ever
                 throw new IllegalStateException("another thread took over the receive state while this one was waiting");
@@ -660,7 +673,8 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 RX.compareAndSet(this, me, null);
                 continue; // a claim or a flag changed P: look again
             }
-            if ((int) OWNER.getVolatile(this) != id(me)) {
+            int ow = (int) OWNER.getVolatile(this);
+            if ((ow & RECLAIM) == 0 ? ow != myId : (ow & ~(BUSY | RECLAIM)) != myId) {
                 clearRwait();
                 RX.compareAndSet(this, me, null);
                 throw new IllegalStateException("another thread took over the receive state while this one was waiting");
@@ -876,6 +890,43 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             }
         }
         return n;
+    }
+
+    @Override
+    final boolean reclaim(Reclaimer.Entry e) {
+        if (BUF.getAcquire(this) == null) {
+            return false; // no ring (given back by the receiver): drop the entry; a new ring registers again
+        }
+        long cc = (long) C.getVolatile(this);
+        long v = (long) P.getVolatile(this);
+        long last = e.lastC;
+        e.lastC = cc;
+        if ((v & (PLOCK | RWAIT)) != 0 || (v >>> PSHIFT) != cc || cc != last) {
+            e.quiet = 0;
+            return true; // changing, holding or being sent messages, a receive waiting, or traffic since the last visit
+        }
+        if (++e.quiet < Reclaimer.QUIET_VISITS) {
+            return true; // quiet, not yet for long enough
+        }
+        int o = (int) OWNER.getVolatile(this);
+        if (o == 0 || (o & (BUSY | RECLAIM)) != 0 || RX.getVolatile(this) != null) {
+            return true; // a receive is taking, waiting or pending: it decides (a waiting one lingers, then gives back)
+        }
+        if (!OWNER.compareAndSet(this, o, o | BUSY | RECLAIM)) {
+            return true; // a receive claimed meanwhile: never wait for it; next period
+        }
+        boolean gave = false;
+        try {
+            // Inside the claim: no take overlaps (see "One receive at a time"). giveBackHeld gives the ring back only
+            // if P's index still equals C and PLOCK is free (a send that claimed meanwhile keeps it).
+            if (RX.getVolatile(this) == null && giveBackHeld(cc)) {
+                gave = true;
+                rstate = Retention.gaveBack(cc + 1);
+            }
+        } finally {
+            OWNER.setRelease(this, o);
+        }
+        return !gave;
     }
 
     /**

@@ -193,6 +193,9 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
                 P.setRelease(this, v); // nothing was published: the channel is as it was
             }
         }
+        if (b == null) {
+            Reclaimer.register(this); // the first ring of this ring's life: the reclaimer gives it back once idle
+        }
         return (v & RWAIT) == 0 ? OK : WAKE;
     }
 

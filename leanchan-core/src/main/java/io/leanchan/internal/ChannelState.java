@@ -44,13 +44,15 @@ import java.lang.invoke.VarHandle;
  *   rbuf (the receiver's ring, MOVED after a grow): read by the receiver (opaque).
  *   slots and `one`: written by the sender that claimed the index (release), read by the receiver
  *     (acquire), cleared by the receiver (plain, ordered before its release of C).
- *   owner: id | BUSY. id: the thread that received last (id(t), an even number), 0 while a receiveAsync or an
+ *   owner: id | BUSY | RECLAIM. id: the thread that received last (id(t), its two low bits clear), 0 while a
+ *     receiveAsync or an
  *     async select is pending. BUSY: a receive is taking (or peeking, or draining) right now. Every take runs
  *     between a CAS from id to id | BUSY and a release-store of id, so takes never overlap and each one
  *     happens-before the next, whichever thread makes it; a receive that finds BUSY set (another thread's, or
  *     its own from inside drainTo's sink) fails with IllegalStateException and consumes nothing
- *     (ChannelReceive, "One receive at a time"). rx: null, the parked receiving Thread, the pending ReceiveFuture, or a
- *     select's Thread or Waker (CAS).
+ *     (ChannelReceive, "One receive at a time"). RECLAIM (always with BUSY): the reclaimer's claim, which gives an
+ *     idle ring back (Reclaimer); a receive that finds it waits for the release instead of failing.
+ *   rx: null, the parked receiving Thread, the pending ReceiveFuture, or a select's Thread or Waker (CAS).
  *     An idle channel references no Thread.
  *   sw: null, the Lifecycle record alone, or the SenderQueue (carrying the record); CAS by senders
  *     (create), by lifecycle() (publish), and by whoever finds the queue empty in wakeSenders (the receiver, a
@@ -94,8 +96,14 @@ abstract class ChannelState<T> extends ChannelConsumerField {
     /** P's senders-waiting bit: senders may be linked in the SenderQueue. */
     static final long SWAIT = 8L;
 
-    /** {@link #owner}'s bit for a take in progress (thread ids in owner are even). */
+    /** {@link #owner}'s bit for a take in progress (thread ids in owner have their two low bits clear). */
     static final int BUSY = 1;
+
+    /**
+     * {@link #owner}'s mark, beside BUSY, of the reclaimer's claim ({@link Reclaimer}): a receive that meets it waits
+     * for the release (a few steps) instead of failing.
+     */
+    static final int RECLAIM = 2;
 
     /** Position of the index in P. */
     static final int PSHIFT = 4;
@@ -231,16 +239,17 @@ abstract class ChannelState<T> extends ChannelConsumerField {
     }
 
     /**
-     * A thread's identity for {@link #owner}: the low 31 bits of its id, shifted left by one (so {@link #BUSY} is
-     * free), never 0. Two threads whose ids differ by a multiple of 2^31 share an identity; that costs them
-     * nothing but the handover check (the BUSY claim still keeps their takes apart).
+     * A thread's identity for {@link #owner}: the low 30 bits of its id, shifted left by two (so {@link #BUSY} and
+     * {@link #RECLAIM} are free), never 0. Two threads whose ids differ by a multiple of 2^30 share an identity;
+     * that costs them nothing but the handover check (the BUSY claim still keeps their takes apart, and the fast
+     * take checks after its claim that its look is still current).
      *
      * @param t the thread
      * @return an even, non-zero int
      */
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19; the same final field
     static int id(Thread t) {
-        int id = (int) t.getId() << 1;
+        int id = (int) t.getId() << 2;
         return id == 0 ? Integer.MIN_VALUE : id;
     }
 
@@ -264,6 +273,15 @@ abstract class ChannelState<T> extends ChannelConsumerField {
 
     /** Wakes the parked receiver or fulfils the pending receive future (a sender's claim cleared RWAIT). */
     abstract void wakeReceiver();
+
+    /**
+     * The reclaimer's visit ({@link Reclaimer}): gives the ring back if the channel was empty and quiet for a whole
+     * period and no receive is taking, waiting or pending.
+     *
+     * @param e the channel's entry (its lastC is the daemon's)
+     * @return {@code true} to keep the entry listed (a ring is still held)
+     */
+    abstract boolean reclaim(Reclaimer.Entry e);
 }
 
 /**

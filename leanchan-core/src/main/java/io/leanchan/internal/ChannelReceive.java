@@ -77,7 +77,9 @@ import java.util.concurrent.locks.LockSupport;
  * with patch:no-claim.patch, 5 rounds, beside no-send-cas and no-atomics: the pair without any atomic costs
  * 3.7 ns). It is the whole gap to MpscArrayQueue, which makes no such check, and it cannot be made plain: a take
  * that must notice an overlapping take needs a store-load fence or an atomic (two receives that each write, then
- * read, can both miss the other's write while it sits in a store buffer).
+ * read, can both miss the other's write while it sits in a store buffer). Since issue 24 the take also stores C with
+ * a store-load fence ("Waking senders" in ChannelSend): the pair went from about 13.2 to 19.8 ns in a same-run A/B
+ * (leanchan-bench/experiments/ab/run -r 5 -b pair c6c8994 95646c2; MpscArrayQueue 7.6).
  * </pre>
  *
  * @param <T> the type of the messages

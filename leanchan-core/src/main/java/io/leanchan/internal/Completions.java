@@ -12,6 +12,13 @@ package io.leanchan.internal;
  * own thread (defects 4 to 6 of issue 24: a dependent that cancels the select whose claim is held spins for
  * ever, one that receives inside a claimed drain fails with IllegalStateException).
  *
+ * One deliberate exception: the sink of drainTo (and so of receiveMany and a batch) runs inside the drain's receive
+ * claim, because the claim is what makes a message leave the channel only once the sink has taken it, and what
+ * keeps an overlapping receive from taking it too. Nothing ever waits for that claim (a receive that meets it fails
+ * at once with IllegalStateException and consumes nothing), so a sink cannot wedge the channel or a waiter: a
+ * receive from inside the sink is told that it overlaps the drain. Send futures that the drain settles complete
+ * after the drain has released its claim.
+ *
  * How. A region of code that holds a claimed state and calls into paths that may settle a future (a select's
  * take, a batch's drain) runs between enter() and exit(). A future settled on a thread inside such a region is
  * settled at once (its outcome recorded and its state DONE, so nobody can cancel it any more) but its completion,

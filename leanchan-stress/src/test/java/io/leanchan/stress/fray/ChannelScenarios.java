@@ -145,6 +145,38 @@ public final class ChannelScenarios {
     twoBlockingSenders(2, 3);
   }
 
+  /**
+   * One take must wake a sender waiting for room, with no later receive to make up for a lost wake: a full
+   * bounded(1), a blocking send of "a" on one thread, one tryReceive by main (the owner's fast take, a SHORT claim
+   * that stores C without a fence), and then the join. A lost wake leaves the sender parked: Fray reports it as a
+   * deadlock. This is the schedule of the fast take reading P before a sender sets SWAIT while the
+   * sender reads C before the take stores it ("Waking senders" in ChannelSend).
+   */
+  public static void oneFastTakeWakesBlockedSender() throws InterruptedException {
+    Channel<String> ch = Channel.bounded(1);
+    Receiver<String> rx = ch.receiver();
+    assertNull(rx.tryReceive()); // main takes the receive state (a handover): its next take is the fast one
+    ch.sender().send("p");
+    Thread s = start("sender", blockingSender(ch.sender(), "a"));
+    assertEquals("p", rx.tryReceive()); // the fast take, racing the sender's link, SWAIT and look
+    s.join();
+    assertEquals("a", rx.tryReceive());
+    assertEmpty(rx);
+  }
+
+  /** {@link #oneFastTakeWakesBlockedSender} with a pending sendAsync in place of the blocking send. */
+  public static void oneFastTakeCompletesPendingSendAsync() throws Exception {
+    Channel<String> ch = Channel.bounded(1);
+    Receiver<String> rx = ch.receiver();
+    assertNull(rx.tryReceive());
+    ch.sender().send("p");
+    Thread s = start("async-sender", () -> ch.sender().sendAsync("a").get());
+    assertEquals("p", rx.tryReceive());
+    s.join();
+    assertEquals("a", rx.tryReceive());
+    assertEmpty(rx);
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // 2. the async pair: sendAsync(..).get() on one thread, receiveAsync().get() (or receive()) on another
 

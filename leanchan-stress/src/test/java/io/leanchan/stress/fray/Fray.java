@@ -75,6 +75,19 @@ final class Fray {
 
   /** As {@link #explore(Class, String)}, with at most {@code cap} schedules. */
   static void explore(Class<?> scenarios, String method, int cap) {
+    explore(scenarios, method, cap, Boolean.getBoolean("leanchan.fray.memoryOps"));
+  }
+
+  /**
+   * As {@link #explore(Class, String)}, scheduling also at every shared field and array access when
+   * {@code memoryOps} is set (Fray's interleaveMemoryOps): for protocols whose window lies between plain, release or
+   * opaque accesses, which the default scheduling points (atomics, locks, park) step over.
+   */
+  static void exploreMemoryOps(Class<?> scenarios, String method) {
+    explore(scenarios, method, Integer.MAX_VALUE, true);
+  }
+
+  private static void explore(Class<?> scenarios, String method, int cap, boolean memoryOps) {
     assumeTrue(enabled(), "not on Fray's instrumented JDK (the `fray` profile of leanchan-stress, Maven on JDK 25)");
     String replay = System.getProperty("leanchan.fray.replay", "");
     int iterations = replay.isBlank() ? Math.min(cap, iterations()) : 1;
@@ -101,7 +114,10 @@ final class Fray {
     Configuration config = new Configuration(
         new ExecutionInfo(new MethodExecutor(FrayTrampoline.class.getName(), "run", List.of(), classpath, Map.of()),
             false, // ignoreUnhandledExceptions: an exception in any thread fails the schedule
-            false, // interleaveMemoryOps: schedule at synchronisation points (atomics, locks, park), as @FrayTest
+            // interleaveMemoryOps: false (the default) schedules at synchronisation points (atomics, locks, park), as
+            // @FrayTest; exploreMemoryOps or -Dleanchan.fray.memoryOps=true also at every shared field and array
+            // access (slower)
+            memoryOps,
             intProperty("leanchan.fray.maxSteps", DEFAULT_MAX_STEPS)),
         reportDir,
         iterations,

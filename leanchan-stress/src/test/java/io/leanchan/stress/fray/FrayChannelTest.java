@@ -34,6 +34,20 @@ class FrayChannelTest {
     explore("blockingSendersBounded2");
   }
 
+  // 1b. one fast take (a SHORT claim, C stored without a fence) must wake the waiting sender by itself. Scheduled at
+  // every memory access: the window lies between the take's read of P and its release-store of C. With the sender's
+  // wait for a SHORT claim removed (roomNow reading only P and C), both found a DeadlockException at schedule 16 of
+  // 300; with it, 1,000 schedules each pass.
+  @Test
+  void oneFastTakeWakesBlockedSender() {
+    Fray.exploreMemoryOps(ChannelScenarios.class, "oneFastTakeWakesBlockedSender");
+  }
+
+  @Test
+  void oneFastTakeCompletesPendingSendAsync() {
+    Fray.exploreMemoryOps(ChannelScenarios.class, "oneFastTakeCompletesPendingSendAsync");
+  }
+
   // 2. the async pair (the hang of issue 24's "simplest async loop")
   @Test
   void asyncPairBounded1() {

@@ -16,12 +16,14 @@ import java.util.concurrent.locks.LockSupport;
  * one-receiver rule. Fields and words: {@link ChannelState}; the senders' side: {@link ChannelSend}.
  *
  * <pre>
- * Take (fast path, one CAS). Read C and rbuf (plain: only the claim holder writes them, but for a give-back
- * under PLOCK while the channel is empty, which needs P's index equal to C and so cannot overlap a take) and the
- * slot (acquire). A message: claim the take (CAS owner from the current thread's id to id | BUSY, see "One
- * receive at a time"), clear the slot, store C + 1 (volatile: a store-load fence), release owner (release-store
- * id), then read P (volatile) for SWAIT: the receiver's half of the store-load pair that makes waking senders
- * sound ("Waking senders" in ChannelSend). After the claim the take checks that C and rbuf are still those of its
+ * Take (fast path, one CAS, no fence). Read C and rbuf (plain: only the claim holder writes them, but for a
+ * give-back under PLOCK while the channel is empty, which needs P's index equal to C and so cannot overlap a take)
+ * and the slot (acquire). A message: claim the take (CAS owner from the current thread's id to id | BUSY | SHORT,
+ * see "One receive at a time"), read P (volatile) for SWAIT, clear the slot, store C + 1 (release), release owner
+ * (release-store id), and wake a sender if SWAIT was set. The claim and the read of P after it are the receiver's
+ * half of what makes waking senders sound; the sender's half is its read of owner after SWAIT, which waits out a
+ * SHORT claim ("Waking senders" in ChannelSend). Every other take (pollSlow, waiting receives, futures) stores C
+ * with a volatile store and reads P after it, the store-load pair of "Waking senders". After the claim the take checks that C and rbuf are still those of its
  * look (another thread with the same id, ids equal mod 2^31, may have taken in between); otherwise it takes the slow
  * way. The look before the claim is the claimed take's own look when the CAS succeeds from the
  * caller's idle id (see poll). An empty slot: the owner reads P, and its index equal to C means empty (no
@@ -77,9 +79,11 @@ import java.util.concurrent.locks.LockSupport;
  * with patch:no-claim.patch, 5 rounds, beside no-send-cas and no-atomics: the pair without any atomic costs
  * 3.7 ns). It is the whole gap to MpscArrayQueue, which makes no such check, and it cannot be made plain: a take
  * that must notice an overlapping take needs a store-load fence or an atomic (two receives that each write, then
- * read, can both miss the other's write while it sits in a store buffer). Since issue 24 the take also stores C with
- * a store-load fence ("Waking senders" in ChannelSend): the pair went from about 13.2 to 19.8 ns in a same-run A/B
- * (leanchan-bench/experiments/ab/run -r 5 -b pair c6c8994 95646c2; MpscArrayQueue 7.6).
+ * read, can both miss the other's write while it sits in a store buffer). Issue 24 added a store-load fence to the
+ * take's store of C ("Waking senders" in ChannelSend): the pair went from about 13.2 to 19.8 ns in a same-run A/B
+ * (leanchan-bench/experiments/ab/run -r 5 -b pair c6c8994 95646c2; MpscArrayQueue 7.6). Issue 26 took it out of
+ * the owner's fast take again: the claim's CAS is also what orders the take against a sender's SWAIT (the SHORT
+ * mark), so the fast take has one atomic instruction and no fence.
  * </pre>
  *
  * @param <T> the type of the messages
@@ -125,9 +129,12 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
         int s = 0;
         Object e = b == null ? ONE.getAcquire(this) : OA.getAcquire(b, s = (int) k & (b.length - 1));
         if (e != null) {
-            if (OWNER.compareAndSet(this, me, me | BUSY)) {
+            if (OWNER.compareAndSet(this, me, me | BUSY | SHORT)) {
+                // SWAIT is read after the claim and before the take: a sender that sets it later sees this SHORT
+                // claim (or what followed it) and waits for its release before it looks at C ("Waking senders")
+                long v = (long) P.getVolatile(this);
                 if (c != k || RBUF.getOpaque(this) != b) {
-                    // another thread with the same id (ids equal mod 2^31) took between the look and the claim
+                    // another thread with the same id (ids equal mod 2^29) took between the look and the claim
                     OWNER.setRelease(this, me);
                     return pollSlow(me);
                 }
@@ -137,9 +144,11 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 } else {
                     OA.set(b, s, null);
                 }
-                C.setVolatile(this, k + 1); // volatile: the store half of "Waking senders" (ChannelSend)
+                C.setRelease(this, k + 1); // no fence: the SHORT claim stands for it (see above)
                 OWNER.setRelease(this, me);
-                afterTake();
+                if ((v & SWAIT) != 0) {
+                    wakeAfterTake();
+                }
                 return e;
             }
         } else if ((int) OWNER.getOpaque(this) == me) {
@@ -280,11 +289,16 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
      */
     private void afterTake() {
         if (((long) P.getVolatile(this) & SWAIT) != 0) { // after the volatile store of C: "Waking senders"
-            try {
-                wakeSenders();
-            } catch (Throwable t) {
-                // deliberately not rethrown: see above (wakeSenders itself fails futures it cannot complete)
-            }
+            wakeAfterTake();
+        }
+    }
+
+    /** {@link #afterTake}'s wake-up, once SWAIT was seen: nothing thrown (see there). */
+    private void wakeAfterTake() {
+        try {
+            wakeSenders();
+        } catch (Throwable t) {
+            // deliberately not rethrown: see afterTake (wakeSenders itself fails futures it cannot complete)
         }
     }
 
@@ -630,7 +644,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
             if (nanos >= 0 && wait <= 0) {
                 return isDrained() ? END : null; // the end of the stream is not a time-out, even for 0 ns
             }
-            if (((int) OWNER.getVolatile(this) & ~(BUSY | RECLAIM)) != myId) {
+            if (((int) OWNER.getVolatile(this) & ~MARKS) != myId) {
                 // another thread took the receive state over between our looks (it could: we were not yet waiting);
                 // without this check the give-back below would fail and the loop spin at full CPU for ever
                 throw new IllegalStateException("another thread took over the receive state while this one was waiting");
@@ -676,7 +690,7 @@ abstract class ChannelReceive<T> extends ChannelSend<T> implements Receiver<T>, 
                 continue; // a claim or a flag changed P: look again
             }
             int ow = (int) OWNER.getVolatile(this);
-            if ((ow & RECLAIM) == 0 ? ow != myId : (ow & ~(BUSY | RECLAIM)) != myId) {
+            if ((ow & RECLAIM) == 0 ? ow != myId : (ow & ~MARKS) != myId) {
                 clearRwait();
                 RX.compareAndSet(this, me, null);
                 throw new IllegalStateException("another thread took over the receive state while this one was waiting");

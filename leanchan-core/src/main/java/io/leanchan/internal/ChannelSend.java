@@ -40,7 +40,15 @@ import java.util.concurrent.locks.LockSupport;
  * wakes the oldest waiting node (wakeSenders). In the synchronization order either the take's read of P comes
  * after the sender's SWAIT (the take wakes a sender) or the sender's read of C comes after the take's store (the
  * sender sees the room itself, and withdraws its node or, if it was woken meanwhile, passes the wake on). The
- * price is the store-load fence of the take's volatile store of C (issue 24 accepts one per take).
+ * price is the store-load fence of the take's volatile store of C. The owner's fast take (ChannelReceive.poll, the
+ * common one) does without it: it claims with a CAS of owner to id | BUSY | SHORT, reads P (volatile) for SWAIT
+ * right after the claim, takes, stores C with a release and releases owner; if it saw SWAIT, it wakes after the take.
+ * The sender's look (roomNow) reads owner (volatile) first, then P and C. Both CASes (the claim, the sender's SWAIT)
+ * are in the synchronization order: either the claim comes after SWAIT (the take's read of P sees it) or the
+ * sender's read of owner sees the claim or a later value. A SHORT claim: the sender waits until owner or C moves
+ * (the take ends in a few steps, with no user code) and looks again; any later value was written after the take's
+ * store of C, which the sender's later read of C then sees. Every other take (waiting receives, drainTo once per
+ * call, futures) keeps the fenced store. So a take costs one atomic instruction (the claim), not two.
  * Clearing SWAIT is where wake-ups used to be lost (issue 24, defect 2). wakeSenders runs on behalf of one slot
  * of room; it pops nodes until one is WOKEN (a withdrawn future is skipped: the room goes to the next, defect
  * 1). Finding none, it clears SWAIT with a CAS and then looks at the queue again: a node linked before the clear
@@ -468,9 +476,23 @@ abstract class ChannelSend<T> extends ChannelState<T> implements Sender<T> {
      * @return {@code true} if closed or P's index is less than {@link #holdCap()} ahead of C
      */
     private boolean roomNow() {
-        long v = (long) P.getVolatile(this);
-        long cc = (long) C.getVolatile(this);
-        return (v & CLOSED) != 0 || (v >>> PSHIFT) - cc < holdCap();
+        for (int spins = 0; ; ) {
+            int o = (int) OWNER.getVolatile(this); // after SWAIT: see "Waking senders" (the fast take)
+            long v = (long) P.getVolatile(this);
+            long cc = (long) C.getVolatile(this);
+            if ((v & CLOSED) != 0 || (v >>> PSHIFT) - cc < holdCap()) {
+                return true;
+            }
+            if ((o & SHORT) == 0) {
+                return false; // no fast take was under way: the next one reads P after its claim and sees SWAIT
+            }
+            // A fast take was under way: it may have read P before SWAIT, and its store of C is not fenced. Wait
+            // for it to end (a few straight-line steps: its thread is running, or preempted by the OS and resumed
+            // by it), then look again. A later take with the same owner value moved C first.
+            while ((int) OWNER.getVolatile(this) == o && (long) C.getVolatile(this) == cc) {
+                Backoff.awaitStore(spins++);
+            }
+        }
     }
 
     /** {@link #retry}: the message is in the channel, or the future failed (closed, an Error). */

@@ -33,9 +33,10 @@ import java.lang.invoke.VarHandle;
  * Field writers and orderings.
  *   P: CAS by senders (claim; set SWAIT), by the receiver (set RWAIT; lock for a switch or a give-back), by
  *     close(); release-stores by the lock holder (unlock). While PLOCK is set nobody else writes P.
- *   C: stores by the receiver only: volatile at a take (the store half of the store-load pair of "Waking senders"
- *     in ChannelSend), release at a give-back; always after it cleared the slot (so a sender that sees C > k may
- *     reuse slot k); read with acquire by senders (room) and by observers (size, isDrained).
+ *   C: stores by the receiver only: release at the owner's fast take (a SHORT claim) and at a give-back, volatile
+ *     at every other take (the store half of the store-load pair of "Waking senders" in ChannelSend); always
+ *     after it cleared the slot (so a sender that sees C > k may reuse slot k); read with acquire by senders
+ *     (room) and by observers (size, isDrained).
  *   buffer (the newest ring), pending, rbuf: written only under PLOCK, published by the release of P.
  *     Senders read buffer and pending after an acquire of P: a sender whose claim CAS succeeds from the
  *     value v used the buffer and pending that were current at v (every storage change moves P's index:
@@ -44,14 +45,15 @@ import java.lang.invoke.VarHandle;
  *   rbuf (the receiver's ring, MOVED after a grow): read by the receiver (opaque).
  *   slots and `one`: written by the sender that claimed the index (release), read by the receiver
  *     (acquire), cleared by the receiver (plain, ordered before its release of C).
- *   owner: id | BUSY | RECLAIM. id: the thread that received last (id(t), its two low bits clear), 0 while a
- *     receiveAsync or an
- *     async select is pending. BUSY: a receive is taking (or peeking, or draining) right now. Every take runs
+ *   owner: id | BUSY | RECLAIM | SHORT. id: the thread that received last (id(t), its three low bits clear), 0
+ *     while a receiveAsync or an async select is pending. BUSY: a receive is taking (or peeking, or draining) right now. Every take runs
  *     between a CAS from id to id | BUSY and a release-store of id, so takes never overlap and each one
  *     happens-before the next, whichever thread makes it; a receive that finds BUSY set (another thread's, or
  *     its own from inside drainTo's sink) fails with IllegalStateException and consumes nothing
  *     (ChannelReceive, "One receive at a time"). RECLAIM (always with BUSY): the reclaimer's claim, which gives an
- *     idle ring back (Reclaimer); a receive that finds it waits for the release instead of failing.
+ *     idle ring back (Reclaimer); a receive that finds it waits for the release instead of failing. SHORT (always
+ *     with BUSY): the owner's fast take, which stores C with a release, not a fence; a sender about to wait looks
+ *     at owner after SWAIT and waits out a SHORT claim ("Waking senders" in ChannelSend).
  *   rx: null, the parked receiving Thread, the pending ReceiveFuture, or a select's Thread or Waker (CAS).
  *     An idle channel references no Thread.
  *   sw: null, the Lifecycle record alone, or the SenderQueue (carrying the record); CAS by senders
@@ -104,6 +106,17 @@ abstract class ChannelState<T> extends ChannelConsumerField {
      * for the release (a few steps) instead of failing.
      */
     static final int RECLAIM = 2;
+
+    /**
+     * {@link #owner}'s mark, beside BUSY, of the owner's fast take (ChannelReceive.poll): a claim that runs a few
+     * straight-line steps and no user code, and stores C without a fence. A sender about to wait that sees it waits
+     * for the take's release before its last look at the room ("Waking senders" in ChannelSend). A receive that
+     * meets it fails as for any BUSY claim.
+     */
+    static final int SHORT = 4;
+
+    /** The bits of {@link #owner} below a thread's id: BUSY, RECLAIM, SHORT. */
+    static final int MARKS = BUSY | RECLAIM | SHORT;
 
     /** Position of the index in P. */
     static final int PSHIFT = 4;
@@ -239,17 +252,18 @@ abstract class ChannelState<T> extends ChannelConsumerField {
     }
 
     /**
-     * A thread's identity for {@link #owner}: the low 30 bits of its id, shifted left by two (so {@link #BUSY} and
-     * {@link #RECLAIM} are free), never 0. Two threads whose ids differ by a multiple of 2^30 share an identity;
+     * A thread's identity for {@link #owner}: the low 29 bits of its id, shifted left by three (so {@link #BUSY},
+     * {@link #RECLAIM} and {@link #SHORT} are free), never 0. Two threads whose ids differ by a multiple of 2^29
+     * share an identity;
      * that costs them nothing but the handover check (the BUSY claim still keeps their takes apart, and the fast
      * take checks after its claim that its look is still current).
      *
      * @param t the thread
-     * @return an even, non-zero int
+     * @return a non-zero multiple of 8
      */
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19; the same final field
     static int id(Thread t) {
-        int id = (int) t.getId() << 2;
+        int id = (int) t.getId() << 3;
         return id == 0 ? Integer.MIN_VALUE : id;
     }
 
@@ -303,7 +317,7 @@ abstract class ChannelFields extends ChannelSlotField {
     /** The most messages the channel holds; {@link MpscChannel#UNBOUNDED} for an unbounded channel. */
     final int capacity;
 
-    /** id | BUSY: the thread that received last ({@code ChannelState.id}), 0 for none; BUSY during a take. */
+    /** id | marks: the thread that received last ({@code ChannelState.id}), 0 for none; BUSY during a take. */
     int owner;
 
     /** 0, or (low 31 bits of the copy start a) &lt;&lt; 1 | 1 while the receiver has not switched. */

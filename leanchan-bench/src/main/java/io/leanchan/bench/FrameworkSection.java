@@ -98,6 +98,28 @@ final class FrameworkSection {
         return md.toString();
     }
 
+    /**
+     * The rows of the report's targets table for issue 26's framework floors, one per benchmark with a floor and
+     * ratios: "| inside the frameworks, ...: leanchan >= 0.8x the default (issue 26) | 0.91x (median of 5 alternated
+     * rounds: ...) | met |"; "" without lines.
+     */
+    static String targetRows(List<Map<String, Object>> lines) {
+        Map<String, Map<String, RoundsSummary.Stat>> sum =
+                RoundsSummary.summarize(lines, "opsPerUs", FrameworkRounds.BASE);
+        StringBuilder t = new StringBuilder();
+        for (Bench b : BENCHES) {
+            RoundsSummary.Stat lc = sum.getOrDefault(b.name(), Map.of()).get("LEANCHAN");
+            if (Double.isNaN(b.must()) || lc == null || lc.ratios().isEmpty()) {
+                continue;
+            }
+            t.append("| inside the frameworks, ").append(b.label()).append(": leanchan >= ")
+                    .append(String.format(Locale.ROOT, "%.1fx", b.must())).append(" the default (issue 26) | ")
+                    .append(RoundsSection.measured(lc)).append(" | ")
+                    .append(lc.medianRatio() >= b.must() ? "met" : "MISSED").append(" |\n");
+        }
+        return t.toString();
+    }
+
     /** "12.3 (11.0–13.1)", or "-" without figures. */
     static String figure(RoundsSummary.Stat s) {
         if (s == null || s.msgs().isEmpty()) {

@@ -262,8 +262,11 @@ public final class Report {
 
                 """);
 
-        md.append(targets(tpt, burst, pp, vpp,
-                RoundsSummary.summarize(loadLines(results.resolve(Suite.ROUNDS)))));
+        String targets = targets(tpt, burst, pp, vpp,
+                RoundsSummary.summarize(loadLines(results.resolve(Suite.ROUNDS))));
+        // issue 26's framework floors join the table (before its closing blank line) where the run has them
+        md.append(targets, 0, targets.length() - 1)
+                .append(FrameworkSection.targetRows(loadLines(results.resolve(Suite.FRAMEWORKS)))).append("\n");
 
         md.append("## 1. Throughput, non-blocking (offer / poll, no back-off)\n\n");
         md.append("In the style of JCTools' `QueueThroughputBackoffNone`: producers `offer` in a loop, one consumer "

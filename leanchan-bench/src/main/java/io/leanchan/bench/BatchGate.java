@@ -7,9 +7,9 @@ import java.util.concurrent.locks.LockSupport;
  * submitter hands the same {@code BatchGate} (a {@link Runnable}) to the framework {@link #BATCH} times per
  * benchmark invocation; the framework's consumer thread runs it, which counts, and every {@link #BATCH}th run
  * publishes the count and wakes the submitter if it waits. Before each batch the submitter waits until at most one
- * earlier batch is still queued ({@link #awaitOutstanding(long)}), so that it can never outrun the consumer by more
- * than two batches: the figure is the framework's steady throughput, not the growth of an unbounded backlog, and
- * the consumer always has the next batch queued while the submitter is parked.
+ * earlier batch is still queued ({@link #awaitOutstanding(long)} with {@link #AHEAD}), so that it can never outrun
+ * the consumer by more than two batches: the figure is the framework's steady throughput, not the growth of an
+ * unbounded backlog, and the consumer always has the next batch queued while the submitter is parked.
  *
  * <p>Waiting parks (with a 1 ms safety net), never spins: on 2 cores a spinning submitter would take the core the
  * consumer needs. The submitter's {@code waiter} store and the consumer's {@code done} store are both volatile and
@@ -18,6 +18,13 @@ import java.util.concurrent.locks.LockSupport;
 final class BatchGate implements Runnable {
     /** Tasks per benchmark invocation (and per wake-up): JMH's {@code @OperationsPerInvocation}. */
     static final int BATCH = 1024;
+    /**
+     * How many of its tasks a submitter may leave queued when it starts the next batch: one batch, or
+     * {@code -Dleanchan.bench.batchesAhead=N} batches (pass it to the forks: {@code -jvmArgsAppend
+     * -Dleanchan.bench.batchesAhead=3}). More batches ahead cover a longer wake-up of the parked submitter, so the
+     * consumer runs dry less often; the suite runs with one.
+     */
+    static final long AHEAD = BATCH * (long) Integer.getInteger("leanchan.bench.batchesAhead", 1);
 
     /** Runs so far: written by the consumer thread only. */
     private long ran;

@@ -79,7 +79,7 @@ public class NettyTaskBench {
 
     static void batch(Loop l, Submitter s) {
         BatchGate task = s.task;
-        task.awaitOutstanding(BatchGate.BATCH);
+        task.awaitOutstanding(BatchGate.AHEAD);
         EventLoop loop = l.loop;
         for (int i = 0; i < BatchGate.BATCH; i++) {
             loop.execute(task);

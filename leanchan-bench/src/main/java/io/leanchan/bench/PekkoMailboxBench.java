@@ -91,7 +91,7 @@ public class PekkoMailboxBench {
 
     static void batch(Actor a, Sender s) {
         BatchGate message = s.message;
-        message.awaitOutstanding(BatchGate.BATCH);
+        message.awaitOutstanding(BatchGate.AHEAD);
         ActorRef actor = a.actor;
         for (int i = 0; i < BatchGate.BATCH; i++) {
             actor.tell(message, ActorRef.noSender());

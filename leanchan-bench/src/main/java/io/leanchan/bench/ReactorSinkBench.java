@@ -127,7 +127,7 @@ public class ReactorSinkBench {
     @OperationsPerInvocation(BatchGate.BATCH)
     public void publishOn(Published p) {
         BatchGate counter = p.counter;
-        counter.awaitOutstanding(BatchGate.BATCH);
+        counter.awaitOutstanding(BatchGate.AHEAD);
         Sinks.Many<Integer> sink = p.sink;
         for (int i = 0; i < BatchGate.BATCH; i++) {
             Sinks.EmitResult r = sink.tryEmitNext(ELEMENT);

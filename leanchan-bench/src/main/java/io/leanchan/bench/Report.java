@@ -262,8 +262,11 @@ public final class Report {
 
                 """);
 
-        md.append(targets(tpt, burst, pp, vpp,
-                RoundsSummary.summarize(loadLines(results.resolve(Suite.ROUNDS)))));
+        String targets = targets(tpt, burst, pp, vpp,
+                RoundsSummary.summarize(loadLines(results.resolve(Suite.ROUNDS))));
+        // issue 26's framework floors join the table (before its closing blank line) where the run has them
+        md.append(targets, 0, targets.length() - 1)
+                .append(FrameworkSection.targetRows(loadLines(results.resolve(Suite.FRAMEWORKS)))).append("\n");
 
         md.append("## 1. Throughput, non-blocking (offer / poll, no back-off)\n\n");
         md.append("In the style of JCTools' `QueueThroughputBackoffNone`: producers `offer` in a loop, one consumer "
@@ -376,6 +379,7 @@ public final class Report {
 
         md.append(CostAndScaleSections.markdown(results)); // sections 6-10, written by their own class
         md.append(SelectSection.markdown(results)); // section 11, SelectBench
+        md.append(FrameworkSection.markdown(results)); // section 12, FrameworkRounds (the integration modules)
 
         if (findings != null && Files.exists(findings)) {
             md.append("## Findings\n\n");
@@ -388,7 +392,7 @@ public final class Report {
         md.append("## How to reproduce\n\n");
         md.append("""
                 ```
-                bin/bench                       # quick suite, about 24 minutes on 2 cores with the build; rewrites this file
+                bin/bench                       # quick suite, about 31 minutes on 2 cores with the build; rewrites this file
                 BENCH_NICE=-10 bin/bench        # the same at a higher scheduling priority (root; for a shared machine)
                 java -jar leanchan-bench/target/benchmarks.jar ThroughputBench -p subject=LEANCHAN_1024 -prof gc
                 java -cp leanchan-bench/target/benchmarks.jar io.leanchan.bench.LatencyHarness LEANCHAN_1024 platform 2000 3000 out.jsonl

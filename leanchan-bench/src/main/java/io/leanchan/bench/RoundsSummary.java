@@ -57,10 +57,18 @@ final class RoundsSummary {
      * @return group ({@code p1}, {@code p2}) to subject to its figures
      */
     static Map<String, Map<String, Stat>> summarize(List<Map<String, Object>> lines) {
+        return summarize(lines, "pollsMade", BASE);
+    }
+
+    /**
+     * {@link #summarize(List)} for other rounds ({@link FrameworkRounds}): the figure is the lines' {@code value}
+     * and every ratio is taken against subject {@code base} of the same round and group.
+     */
+    static Map<String, Map<String, Stat>> summarize(List<Map<String, Object>> lines, String value, String baseSubject) {
         // group -> subject -> round -> messages/µs
         Map<String, Map<String, TreeMap<Integer, Double>>> by = new LinkedHashMap<>();
         for (Map<String, Object> m : lines) {
-            double v = Json.num(m.get("pollsMade"));
+            double v = Json.num(m.get(value));
             double round = Json.num(m.get("round"));
             if (!(v > 0) || Double.isInfinite(v) || Double.isNaN(round)) {
                 continue;
@@ -71,7 +79,7 @@ final class RoundsSummary {
         }
         Map<String, Map<String, Stat>> out = new LinkedHashMap<>();
         by.forEach((group, subjects) -> {
-            TreeMap<Integer, Double> base = subjects.getOrDefault(BASE, new TreeMap<>());
+            TreeMap<Integer, Double> base = subjects.getOrDefault(baseSubject, new TreeMap<>());
             Map<String, Stat> stats = new LinkedHashMap<>();
             subjects.forEach((subject, perRound) -> {
                 List<Integer> ratioRounds = new ArrayList<>();

@@ -38,11 +38,13 @@ import java.util.stream.Collectors;
  *       1P1C and 2P1C on four subjects again, 5 alternated rounds of one short fork per subject); the latency
  *       harness 2 s + 3 s per subject and kind;
  *       {@link CostBench} and {@link InFlightBench} on {@link CostBench#SUBJECTS}; {@link ScaleHarness} (3 runs
- *       of every case, 30 s limit each), {@link WaiterFootprint} and {@link InliningCheck}.
- *       About 24 minutes on 2 cores.</li>
+ *       of every case, 30 s limit each), {@link WaiterFootprint} and {@link InliningCheck}; {@link SelectBench};
+ *       {@link FrameworkRounds} (the Netty, Reactor and Pekko benchmarks, leanchan against the framework's default
+ *       queue, 5 alternated rounds of one short fork per subject, about 7 minutes).
+ *       About 31 minutes on 2 cores.</li>
  *   <li>smoke ({@code --smoke}, what {@code mvn verify} runs): every benchmark method once, one short
- *       iteration, no warm-up, a few subjects (the throughput rounds: one round, 1 x 300 ms per run). It proves
- *       the benchmarks still run, not how fast.</li>
+ *       iteration, no warm-up, a few subjects (the throughput rounds and the framework rounds: one round,
+ *       1 x 300 ms per run). It proves the benchmarks still run, not how fast.</li>
  * </ul>
  *
  * <pre>java -cp benchmarks.jar io.leanchan.bench.Suite [--smoke] [--results DIR] [--doc FILE.md]</pre>
@@ -64,6 +66,7 @@ public final class Suite {
     static final String INLINING = "inlining.jsonl";
     static final String SELECT = "select.json";
     static final String ROUNDS = "rounds.jsonl";
+    static final String FRAMEWORKS = "frameworks.jsonl";
 
     /** The 1-minute load average as each part of the suite started (other work on the machine shows here). */
     static final List<String> LOADS = new ArrayList<>();
@@ -101,7 +104,7 @@ public final class Suite {
 
     /** The parts of the suite, as {@code --only} names them. */
     static final List<String> PARTS = List.of("throughput", "rounds", "burst", "pingpong", "vpingpong", "async",
-            "latency", "ring", "cost", "inflight", "scale", "waiters", "inlining", "select");
+            "latency", "ring", "cost", "inflight", "scale", "waiters", "inlining", "select", "frameworks");
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
@@ -141,7 +144,7 @@ public final class Suite {
     static void run(Config cfg) throws RunnerException, IOException, InterruptedException {
         Files.createDirectories(cfg.results());
         for (String f : List.of(THROUGHPUT, BURST, PINGPONG, VPINGPONG, ASYNC, LATENCY, RING, ENV, COST, INFLIGHT,
-                SCALE, WAITERS, INLINING, SELECT, ROUNDS)) {
+                SCALE, WAITERS, INLINING, SELECT, ROUNDS, FRAMEWORKS)) {
             Files.deleteIfExists(cfg.results().resolve(f));
         }
         Instant start = Instant.now();
@@ -200,6 +203,9 @@ public final class Suite {
             if (cfg.runs("select")) {
                 jmh(cfg, "\\.SelectBench\\.", SELECT, "LEANCHAN_2,JOX_4,FANIN_ABQ_2");
             }
+            if (cfg.runs("frameworks")) {
+                frameworks(cfg, ThroughputRounds.Settings.SMOKE);
+            }
         } else {
             if (cfg.runs("throughput")) {
                 jmh(cfg, "\\.ThroughputBench\\.", THROUGHPUT, without(all, HANGS));
@@ -246,6 +252,9 @@ public final class Suite {
             }
             if (cfg.runs("select")) {
                 jmh(cfg, "\\.SelectBench\\.", SELECT, names(SelectBench.SelectSubject.values()));
+            }
+            if (cfg.runs("frameworks")) {
+                frameworks(cfg, ThroughputRounds.Settings.QUICK);
             }
         }
 
@@ -382,6 +391,15 @@ public final class Suite {
     static void rounds(Config cfg, ThroughputRounds.Settings settings) throws RunnerException, IOException {
         LOADS.add("ThroughputRounds " + loadAverage().split(" ")[0]);
         ThroughputRounds.run(settings, cfg.results().resolve(ROUNDS));
+    }
+
+    /**
+     * The framework benchmarks against the frameworks' default queues, in alternated rounds ({@link FrameworkRounds}),
+     * into {@link #FRAMEWORKS}.
+     */
+    static void frameworks(Config cfg, ThroughputRounds.Settings settings) throws RunnerException, IOException {
+        LOADS.add("FrameworkRounds " + loadAverage().split(" ")[0]);
+        FrameworkRounds.run(settings, cfg.results().resolve(FRAMEWORKS));
     }
 
     /** Runs the latency harness, one JVM per subject and thread kind. */

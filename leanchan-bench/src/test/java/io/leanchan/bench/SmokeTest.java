@@ -30,7 +30,9 @@ class SmokeTest {
         for (String b : List.of("ThroughputBench_p1", "ThroughputBench_p2", "BurstBench_b1", "BurstBench_b2",
                 "PingPongBench_roundTrip", "VirtualPingPongBench_roundTrip", "AsyncBench_roundTrip",
                 "CostBench_pair", "CostBench_batch64", "CostBench_emptyPoll", "InFlightBench_roundTrip",
-                "SelectBench_select")) {
+                "SelectBench_select", "NettyTaskBench_oneSubmitter", "NettyTaskBench_twoSubmitters",
+                "ReactorSinkBench_publishOn", "ReactorSinkBench_toIterable", "PekkoMailboxBench_oneSender",
+                "PekkoMailboxBench_twoSenders")) {
             assertThat(list).contains("io.leanchan.bench.jmh_generated." + b + "_jmhTest");
         }
     }
@@ -71,6 +73,12 @@ class SmokeTest {
                 .hasSize(ThroughputRounds.GROUPS.size() * ThroughputRounds.SUBJECTS.size());
         for (Map<String, Object> m : rounds) {
             assertThat(Json.num(m.get("pollsMade"))).as(m.toString()).isPositive();
+        }
+        List<Map<String, Object>> frameworks = Report.loadLines(dir.resolve(Suite.FRAMEWORKS));
+        assertThat(frameworks).as("one smoke round of the framework benchmarks: every benchmark with both subjects")
+                .hasSize(FrameworkRounds.BENCHES.size() * FrameworkRounds.SUBJECTS.size());
+        for (Map<String, Object> m : frameworks) {
+            assertThat(Json.num(m.get("opsPerUs"))).as(m.toString()).isPositive();
         }
         List<Report.Row> burst = Report.load(dir.resolve(Suite.BURST));
         assertMoved(Report.find(burst, "BurstBench.b1", "LEANCHAN_1024"));
@@ -145,7 +153,8 @@ class SmokeTest {
                 "Agrona ManyToOneConcurrentArrayQueue(1024)", "| CPU |", "RingProbe",
                 "## 6. Cost per operation", "## 7. One message in flight", "## 8. Blocking at scale",
                 "Pending `sendAsync`", "`close()` with K waiting senders", "## 9. What one waiter costs", "## 10. Inlining",
-                "## 11. Select over several channels");
+                "## 11. Select over several channels", "## 12. Inside the frameworks",
+                "| inside the frameworks, Netty: tasks through one event loop, 1 submitter: leanchan >= 0.8x");
         assertThat(dir.resolve("benchmarks-throughput.png")).isNotEmptyFile();
         assertThat(dir.resolve("benchmarks-latency.png")).isNotEmptyFile();
     }

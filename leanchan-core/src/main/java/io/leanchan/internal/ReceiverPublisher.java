@@ -36,7 +36,7 @@ import java.util.function.BiConsumer;
  *   requested  the cumulative demand, capped at Long.MAX_VALUE (unbounded): CAS by request(n) (any thread); read by
  *              the owner (volatile).
  *   cancelled  set to true (volatile write) by cancel(), by a throwing subscriber (owner), never reset.
- *   badRequest the IllegalArgumentException of the first request(n <= 0): CAS from null (any thread); read by the
+ *   badRequest the IllegalArgumentException of the first request(n &lt;= 0): CAS from null (any thread); read by the
  *              owner, who signals it with onError.
  *   pending    the armed receiveAsync, or null: written and read by the owner only (plain; the wip order publishes
  *              it from one owner to the next). Its completion's dependent action is this subscription

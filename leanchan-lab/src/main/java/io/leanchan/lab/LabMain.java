@@ -606,16 +606,17 @@ public final class LabMain implements Callable<Integer> {
 
     @Command(name = "scenario", mixinStandardHelpOptions = true,
             description = "The two real cases of the study \"Tokio mpsc channels and memory\": agentgateway's many"
-                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057); and two inside"
-                    + " real frameworks: Pekko mailboxes and Reactor unicast sinks (docs/integrations.md).",
-            subcommands = {ManyChannels.class, PerConnection.class, PekkoScenario.Command.class, ReactorScenario.Command.class})
+                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057); and three inside"
+                    + " real frameworks: Pekko mailboxes, Reactor unicast sinks and Netty event loops (docs/integrations.md).",
+            subcommands = {ManyChannels.class, PerConnection.class, PekkoScenario.Command.class, ReactorScenario.Command.class,
+                    NettyScenario.Command.class})
     static final class ScenarioCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels, per-connection, pekko-mailboxes or reactor-sinks");
+            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels, per-connection, pekko-mailboxes, reactor-sinks or netty-event-loops");
         }
     }
 

@@ -145,11 +145,10 @@ class FrameworkScenarioTest {
         // JCTools allocates its first 1,024-slot chunk with each queue, and keeps it
         assertThat(d(netty, 3)).isGreaterThan(2 * Jol.vm().sizeOf(new Object[1024]));
         assertThat(d(netty, 6)).isEqualTo(d(netty, 3));
-        // leanchan: no storage new; the first burst's ring given back when the loop polls its queue empty; the third
-        // burst's kept on credit; after 1 s with nothing to do the reclaimer has given it back (issue 25)
+        // leanchan: no storage new; after 3 bursts and 1 s with nothing to do, back to that (issue 25). The stages in
+        // between are not asserted: whether a ring is kept right after a burst depends on how the loop's runs polled
+        // the queue and on when the reclaimer last visited, which is timing
         assertThat(d(lean, 3)).isLessThan(200);
-        assertThat(d(lean, 4)).isEqualTo(d(lean, 3));
-        assertThat(d(lean, 5)).isGreaterThan(Jol.vm().sizeOf(new Object[2048]));
         assertThat(d(lean, 6)).isEqualTo(d(lean, 3));
     }
 

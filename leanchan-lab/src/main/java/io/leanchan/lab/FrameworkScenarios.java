@@ -18,8 +18,8 @@ import java.util.Properties;
 import java.util.function.Predicate;
 
 /**
- * What the two framework scenarios (pekko-mailboxes, reactor-sinks) share: the library versions with Pekko's and
- * Reactor's, a JOL walk that stops at framework-wide objects, the whole JVM's allocation counter, subject selection by
+ * What the framework scenarios (pekko-mailboxes, reactor-sinks, netty-event-loops) share: the library versions with
+ * Pekko's, Reactor's and Netty's, a JOL walk that stops at framework-wide objects, the whole JVM's allocation counter, subject selection by
  * name and the command base that plugs them into {@code scenario}.
  */
 final class FrameworkScenarios {
@@ -38,7 +38,8 @@ final class FrameworkScenarios {
         } catch (IOException e) {
             // leave unknown
         }
-        for (String k : new String[]{"leanchan-pekko", "pekko-actor", "leanchan-reactor", "reactor-core"}) {
+        for (String k : new String[]{"leanchan-pekko", "pekko-actor", "leanchan-reactor", "reactor-core", "leanchan-netty",
+                "netty-transport"}) {
             String v = p.getProperty(k);
             out.put(k, v == null || v.startsWith("${") ? "unknown" : v);
         }

@@ -38,7 +38,7 @@ public final class GridFormat {
     }
 
     static Table table(GridReport r, boolean withFailed, String missing) {
-        Table t = new Table(columns(withFailed)).numeric(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        Table t = new Table(columns(withFailed)).numeric(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         for (Row x : r.rows) {
             t.row(cells(x, withFailed, missing));
         }
@@ -133,6 +133,9 @@ public final class GridFormat {
         l.add("Aged: heap_after_aged is a channel that has lived: " + Fmt.n(r.agedMessages) + " messages sent and received one"
                 + " at a time, then one receive that waits " + r.agedWaitMillis + " ms on the empty channel where the subject's"
                 + " consumer can wait (a poll otherwise; see Subjects); it does not depend on msg_size.");
+        l.add("Bursts, then idle: heap_after_bursts_idle is the channel after " + Measurer.IDLE_BURSTS + " bursts of capacity"
+                + " messages drained by a consumer that only polls (poll/tryReceive until empty, never a blocking or timed"
+                + " receive), then " + Fmt.n(r.idleMillis) + " ms with no call at all; it does not depend on msg_size.");
         l.add("Allocation: ThreadMXBean bytes per message (to 0.01 B), the total over the whole measured run of "
                 + Fmt.n(r.ops) + " messages divided by the messages (as JMH's gc.alloc.rate.norm), after a warm-up of at"
                 + " least 200,000 messages on the same instance, messages preallocated; steady = send one, receive one;"
@@ -207,7 +210,8 @@ public final class GridFormat {
     static Table compactChange(GridReport r) {
         int msg = Collections.min(r.msgSizes);
         Table t = new Table(List.of("subject", "capacity", "create default", "create compact", "fill default", "fill compact",
-                "drain default", "drain compact", "aged default", "aged compact")).numeric(1, 2, 3, 4, 5, 6, 7, 8, 9);
+                "drain default", "drain compact", "aged default", "aged compact", "bursts idle default",
+                "bursts idle compact")).numeric(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
         for (Row d : r.rows) {
             if (d.msgSize() != msg) {
                 continue;
@@ -218,7 +222,7 @@ public final class GridFormat {
             }
             t.row(List.of(d.subject(), String.valueOf(d.capacity()), b(d.heapAfterCreate()), b(c.heapAfterCreate()),
                     b(d.heapAfterFill()), b(c.heapAfterFill()), b(d.heapAfterDrain()), b(c.heapAfterDrain()),
-                    b(d.heapAfterAged()), b(c.heapAfterAged())));
+                    b(d.heapAfterAged()), b(c.heapAfterAged()), b(d.heapAfterBurstsIdle()), b(c.heapAfterBurstsIdle())));
         }
         return t;
     }

@@ -15,6 +15,8 @@ public final class GridReport {
     public final int ops;
     public final int agedMessages;
     public final long agedWaitMillis;
+    /** How long each instance was left with no call after its {@link Measurer#IDLE_BURSTS} bursts (heap_after_bursts_idle). */
+    public final long idleMillis;
     public final long loopOverheadBytes;
     public final List<Integer> msgSizes;
     public final List<Integer> capacities;
@@ -32,6 +34,14 @@ public final class GridReport {
     public GridReport(JvmInfo jvm, Map<String, String> libraries, int ops, int agedMessages, long agedWaitMillis,
                       long loopOverheadBytes, List<Integer> msgSizes, List<Integer> capacities,
                       Map<Integer, Long> messageObjectSizes, List<SubjectInfo> subjects, List<Row> rows, List<String> notes) {
+        this(jvm, libraries, ops, agedMessages, agedWaitMillis, Measurer.IDLE_MILLIS, loopOverheadBytes, msgSizes, capacities,
+                messageObjectSizes, subjects, rows, notes);
+    }
+
+    public GridReport(JvmInfo jvm, Map<String, String> libraries, int ops, int agedMessages, long agedWaitMillis,
+                      long idleMillis, long loopOverheadBytes, List<Integer> msgSizes, List<Integer> capacities,
+                      Map<Integer, Long> messageObjectSizes, List<SubjectInfo> subjects, List<Row> rows, List<String> notes) {
+        this.idleMillis = idleMillis;
         this.jvm = jvm;
         this.libraries = libraries;
         this.ops = ops;
@@ -76,7 +86,7 @@ public final class GridReport {
             sizes.put(ms, Messages.objectSize(ms));
         }
         return new GridReport(JvmInfo.current(), libraryVersions(), m.ops(), m.agedMessages(), m.agedWaitMillis(),
-                m.maxOverheadBytes(), msgSizes, capacities, sizes, infos, rows, notes);
+                m.idleMillis(), m.maxOverheadBytes(), msgSizes, capacities, sizes, infos, rows, notes);
     }
 
     /** The versions of the libraries the lab was built with (filled in by Maven). */
@@ -133,12 +143,18 @@ public final class GridReport {
         method.put("aged", "heap_after_aged: after " + agedMessages + " messages sent and received one at a time and one"
                 + " receive that waits " + agedWaitMillis + " ms on the empty instance (subjects that cannot wait poll);"
                 + " measured once per subject and capacity");
+        method.put("bursts_idle", "heap_after_bursts_idle: after " + Measurer.IDLE_BURSTS + " bursts (capacity messages"
+                + " offered, then polled until a poll returns null: a consumer that only polls, never a blocking or timed"
+                + " receive), then " + idleMillis + " ms with no call; measured once per subject and capacity, all subjects"
+                + " burst first and then measured each " + idleMillis + " ms after its own last call");
         method.put("allocation", "ThreadMXBean.getCurrentThreadAllocatedBytes over the whole measured run divided by its"
                 + " messages (as JMH's gc.alloc.rate.norm), after a warm-up on the same instance, messages preallocated,"
                 + " minus the measuring loop's own allocation");
         method.put("ops", ops);
         method.put("aged_messages", agedMessages);
         method.put("aged_wait_ms", agedWaitMillis);
+        method.put("idle_bursts", Measurer.IDLE_BURSTS);
+        method.put("idle_ms", idleMillis);
         method.put("loop_overhead_bytes", loopOverheadBytes);
         Map<String, Object> sizes = new LinkedHashMap<>();
         messageObjectSizes.forEach((k, v) -> sizes.put(String.valueOf(k), v));
@@ -188,7 +204,9 @@ public final class GridReport {
         ((Map<String, Object>) m.get("libraries")).forEach((k, v) -> libs.put(k, (String) v));
         return new GridReport(JvmInfo.fromMap((Map<String, Object>) m.get("jvm")), libs,
                 ((Number) method.get("ops")).intValue(), ((Number) method.get("aged_messages")).intValue(),
-                ((Number) method.get("aged_wait_ms")).longValue(), ((Number) method.get("loop_overhead_bytes")).longValue(),
+                ((Number) method.get("aged_wait_ms")).longValue(),
+                method.get("idle_ms") == null ? Measurer.IDLE_MILLIS : ((Number) method.get("idle_ms")).longValue(),
+                ((Number) method.get("loop_overhead_bytes")).longValue(),
                 ints((List<Object>) m.get("msg_sizes")), ints((List<Object>) m.get("capacities")), sizes, subs, rows,
                 new ArrayList<>((List<String>) (List<?>) m.get("notes")));
     }

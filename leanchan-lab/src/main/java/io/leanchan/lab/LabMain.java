@@ -30,8 +30,9 @@ import java.util.concurrent.Callable;
         subcommands = {LabMain.ScenarioCommand.class},
         description = {
                 "Measures the memory of leanchan channels and of JVM queue/channel peers: retained heap after create,"
-                        + " after a fill to capacity (without and with the messages), after a drain and after a long life"
-                        + " (1,000,000 messages and a wait), and bytes allocated per message in steady state (one in flight)"
+                        + " after a fill to capacity (without and with the messages), after a drain, after a long life"
+                        + " (1,000,000 messages and a wait) and after 3 bursts polled by a consumer that never waits then 1 s"
+                        + " with no call, and bytes allocated per message in steady state (one in flight)"
                         + " and in bursts.",
                 "",
                 "With no arguments: the grid of the study \"Tokio mpsc channels and memory\" (agentgateway's memory"
@@ -51,7 +52,9 @@ import java.util.concurrent.Callable;
                 "  empty); heap_after_aged: a channel that has lived, after --aged-messages messages sent and received one at",
                 "  a time and one receive that waits --aged-wait-ms on the empty channel, where the subject's consumer can wait",
                 "  (leanchan receive(timeout), BlockingQueue.poll(timeout), a Jox select or a kotlinx withTimeoutOrNull receive;",
-                "  a poll otherwise).",
+                "  a poll otherwise). heap_after_bursts_idle: after 3 bursts (capacity messages sent, then polled until empty by",
+                "  a consumer that never waits) and --idle-ms with no call; every subject is burst first, then all are measured",
+                "  after one wait.",
                 "  alloc_per_msg_* come from com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes (what JMH's",
                 "  gc.alloc.rate.norm reports) with preallocated messages, so only the subject's own allocation counts, after a",
                 "  warm-up of at least 200,000 messages on the same instance. steady: send one, receive one; burst: fill to",
@@ -183,6 +186,11 @@ public final class LabMain implements Callable<Integer> {
             description = "How long the consumer waits on the empty channel before heap_after_aged (default: ${DEFAULT-VALUE}).")
     long agedWaitMillis;
 
+    @Option(names = "--idle-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "How long each channel is left with no call after 3 bursts before heap_after_bursts_idle"
+                    + " (default: ${DEFAULT-VALUE}; one wait for all subjects).")
+    long idleMillis;
+
     @Option(names = "--scenarios",
             description = "Also run both scenarios (many-channels, per-connection) with their defaults and append them"
                     + " (text, markdown and json).")
@@ -260,6 +268,9 @@ public final class LabMain implements Callable<Integer> {
         if (agedWaitMillis < 0) {
             throw new UsageError("--aged-wait-ms must not be negative, was " + agedWaitMillis);
         }
+        if (idleMillis < 0) {
+            throw new UsageError("--idle-ms must not be negative, was " + idleMillis);
+        }
         Format format = common.format();
         if (chart != null) {
             String n = chart.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -280,7 +291,7 @@ public final class LabMain implements Callable<Integer> {
         }
         Progress progress = new Progress(err, !common.quiet);
         GridReport report = GridReport.measure(subjects, dedupe(msgSizes), dedupe(capacities),
-                new Measurer(ops, agedMessages, agedWaitMillis), progress);
+                new Measurer(ops, agedMessages, agedWaitMillis, idleMillis), progress);
         if (childJson) {
             out.print(Json.write(report.toMap()));
             return 0;
@@ -290,7 +301,7 @@ public final class LabMain implements Callable<Integer> {
                     "--subjects", String.join(",", report.subjects.stream().map(GridReport.SubjectInfo::name).toList()),
                     "--msg-sizes", joinInts(report.msgSizes), "--capacities", joinInts(report.capacities),
                     "--ops", String.valueOf(ops), "--aged-messages", String.valueOf(agedMessages),
-                    "--aged-wait-ms", String.valueOf(agedWaitMillis)));
+                    "--aged-wait-ms", String.valueOf(agedWaitMillis), "--idle-ms", String.valueOf(idleMillis)));
             if (common.classpath != null) {
                 childArgs.add("--classpath");
                 childArgs.add(common.classpath);
@@ -606,16 +617,17 @@ public final class LabMain implements Callable<Integer> {
 
     @Command(name = "scenario", mixinStandardHelpOptions = true,
             description = "The two real cases of the study \"Tokio mpsc channels and memory\": agentgateway's many"
-                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057); and two inside"
-                    + " real frameworks: Pekko mailboxes and Reactor unicast sinks (docs/integrations.md).",
-            subcommands = {ManyChannels.class, PerConnection.class, PekkoScenario.Command.class, ReactorScenario.Command.class})
+                    + " per-service channels and hyper's per-connection dispatch channel (hyper issue #4057); and three inside"
+                    + " real frameworks: Pekko mailboxes, Reactor unicast sinks and Netty event loops (docs/integrations.md).",
+            subcommands = {ManyChannels.class, PerConnection.class, PekkoScenario.Command.class, ReactorScenario.Command.class,
+                    NettyScenario.Command.class})
     static final class ScenarioCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels, per-connection, pekko-mailboxes or reactor-sinks");
+            throw new CommandLine.ParameterException(spec.commandLine(), "scenario needs a name: many-channels, per-connection, pekko-mailboxes, reactor-sinks or netty-event-loops");
         }
     }
 

@@ -23,26 +23,44 @@ public final class Measurer {
     public static final int AGED_MESSAGES = 1_000_000;
     /** How long the consumer waits on the empty instance before the aged figure, by default (milliseconds). */
     public static final long AGED_WAIT_MILLIS = 200;
+    /** Bursts (fill to capacity, poll until empty) before the bursts-then-idle figure. */
+    public static final int IDLE_BURSTS = 3;
+    /** How long an instance is left with no call after its last burst before the bursts-then-idle figure, by default (ms). */
+    public static final long IDLE_MILLIS = 1000;
 
     /** Messages per allocation figure (steady), at least (bursts). */
     private final int ops;
     private final int agedMessages;
     private final long agedWaitMillis;
+    private final long idleMillis;
 
     public Measurer(int ops) {
         this(ops, AGED_MESSAGES, AGED_WAIT_MILLIS);
     }
 
     public Measurer(int ops, int agedMessages, long agedWaitMillis) {
+        this(ops, agedMessages, agedWaitMillis, IDLE_MILLIS);
+    }
+
+    public Measurer(int ops, int agedMessages, long agedWaitMillis, long idleMillis) {
         if (ops < 1) {
             throw new IllegalArgumentException("ops must be at least 1");
         }
         if (agedMessages < 0 || agedWaitMillis < 0) {
             throw new IllegalArgumentException("aged messages and wait must not be negative");
         }
+        if (idleMillis < 0) {
+            throw new IllegalArgumentException("idle time must not be negative");
+        }
         this.ops = ops;
         this.agedMessages = agedMessages;
         this.agedWaitMillis = agedWaitMillis;
+        this.idleMillis = idleMillis;
+    }
+
+    /** How long an instance is left with no call after its last burst before heap_after_bursts_idle (ms). */
+    public long idleMillis() {
+        return idleMillis;
     }
 
     public int ops() {
@@ -71,6 +89,8 @@ public final class Measurer {
 
     /** Aged figures already measured, per subject and capacity: a Long, or the failure as a String. */
     private final java.util.Map<String, Object> agedCache = new java.util.HashMap<>();
+    /** Bursts-then-idle figures already measured, per subject and capacity: a Long, or the failure as a String. */
+    private final java.util.Map<String, Object> idleCache = new java.util.HashMap<>();
 
     /**
      * Measures one cell, each figure on its own. Anything unusual (fewer messages held than asked, messages kept
@@ -107,6 +127,17 @@ public final class Measurer {
         } else {
             failures.computeIfAbsent((String) cached, k -> new ArrayList<>()).add("aged");
         }
+        long idle = Row.MISSING;
+        Object idleCached = idleCache.get(s.name() + "/" + capacity);
+        if (idleCached == null) {
+            idleCached = idleFigure(leave(s, capacity, msgSize), notes);
+            idleCache.put(s.name() + "/" + capacity, idleCached);
+        }
+        if (idleCached instanceof Long v) {
+            idle = v;
+        } else {
+            failures.computeIfAbsent((String) idleCached, k -> new ArrayList<>()).add("bursts idle");
+        }
         double steady = Double.NaN;
         try {
             steady = steadyAllocPerMessage(s, capacity, msgSize);
@@ -121,8 +152,8 @@ public final class Measurer {
         }
         List<String> what = new ArrayList<>();
         failures.forEach((why, steps) -> what.add(String.join(", ", steps) + ": " + why));
-        return new Row(s.name(), msgSize, capacity, h.create(), h.fill(), h.fillWithMessages(), h.drain(), aged, steady,
-                burst, what.isEmpty() ? null : String.join("; ", what));
+        return new Row(s.name(), msgSize, capacity, h.create(), h.fill(), h.fillWithMessages(), h.drain(), aged, idle,
+                steady, burst, what.isEmpty() ? null : String.join("; ", what));
     }
 
     /** One line for a failure: the exception's class and first message line; fatal VM errors are rethrown. */
@@ -206,6 +237,119 @@ public final class Measurer {
                     + " received messages after aging (not counted in heap_after_aged)");
         }
         return r[0];
+    }
+
+    /**
+     * Two independent instances of one subject and capacity, each after {@link #IDLE_BURSTS} bursts by a consumer
+     * that only polls (fill to capacity, then {@link Subject.Instance#poll} until it returns null: never a blocking or
+     * timed receive), then left with no call; or why they could not be made.
+     */
+    public static final class Left {
+        final Subject subject;
+        final int capacity;
+        Subject.Instance a;
+        Subject.Instance b;
+        Set<Object> messagesA;
+        /** System.nanoTime() just after the last call on either instance. */
+        long lastCallNanos;
+        String failure;
+
+        Left(Subject subject, int capacity) {
+            this.subject = subject;
+            this.capacity = capacity;
+        }
+
+        /** The instance measured (the other one only finds what every instance shares). */
+        public Subject.Instance instance() {
+            return a;
+        }
+
+        /** Retained bytes of the instance now, shared objects and messages excluded (no call on the instance). */
+        public long bytesNow() {
+            return retained(a, b, messagesA)[0];
+        }
+    }
+
+    /**
+     * Makes two instances of {@code s} and bursts each {@link #IDLE_BURSTS} times: {@code capacity} messages
+     * offered (for an unbounded subject, capacity is the burst), then polled until a poll returns null. After that
+     * nothing calls them; {@link #idleFigure} measures them {@link #idleMillis()} later.
+     */
+    public static Left leave(Subject s, int capacity, int msgSize) {
+        Left x = new Left(s, capacity);
+        try {
+            Subject.Instance a = s.create(capacity);
+            Subject.Instance b = s.create(capacity);
+            Object[] ma = Messages.make(msgSize, capacity);
+            Object[] mb = Messages.make(msgSize, capacity);
+            for (int i = 1; i <= IDLE_BURSTS; i++) {
+                burstByPolls(a, ma, i);
+                burstByPolls(b, mb, i);
+            }
+            x.lastCallNanos = System.nanoTime();
+            x.a = a;
+            x.b = b;
+            x.messagesA = HeapWalker.identitySet(ma);
+        } catch (Throwable t) {
+            x.failure = describe(t);
+        }
+        return x;
+    }
+
+    private static void burstByPolls(Subject.Instance x, Object[] msgs, int burst) {
+        int held = fill(x, msgs);
+        if (held != msgs.length) {
+            throw new IllegalStateException("burst " + burst + " held only " + held + " of " + msgs.length + " messages");
+        }
+        int got = drain(x);
+        if (got != held) {
+            throw new IllegalStateException("burst " + burst + " gave back " + got + " of " + held + " messages");
+        }
+    }
+
+    /**
+     * heap_after_bursts_idle of instances made by {@link #leave}: waits until {@link #idleMillis()} after their last
+     * call (no wait if that time has passed), then measures without calling them. A Long, or the failure as a String.
+     */
+    public Object idleFigure(Left x, List<String> notes) {
+        if (x.failure != null) {
+            return x.failure;
+        }
+        try {
+            long rest = x.lastCallNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(idleMillis) - System.nanoTime();
+            if (rest > 0) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(rest);
+            }
+            long[] r = retained(x.a, x.b, x.messagesA);
+            if (r[2] > 0 && notes != null) {
+                notes.add(x.subject.name() + " (capacity " + x.capacity + ") still references " + r[2]
+                        + " received messages after " + IDLE_BURSTS + " bursts and " + idleMillis
+                        + " ms idle (not counted in heap_after_bursts_idle)");
+            }
+            return r[0];
+        } catch (Throwable t) {
+            return describe(t);
+        }
+    }
+
+    /**
+     * heap_after_bursts_idle for every subject and capacity of a grid, with one wait for all: every pair of instances
+     * is made and burst first, then each is measured {@link #idleMillis()} after its own last call (so the whole
+     * grid waits about once, not once per subject). The figures are kept for {@link #measure}.
+     */
+    void measureIdle(List<Subject> subjects, List<Integer> capacities, int msgSize, List<String> notes, Progress progress) {
+        List<Left> left = new ArrayList<>();
+        int total = subjects.size() * capacities.size();
+        for (Subject s : subjects) {
+            for (int c : capacities) {
+                progress.step(left.size() + 1, total, s.name() + " capacity " + c + ": " + IDLE_BURSTS + " bursts, polled");
+                left.add(leave(s, c, msgSize));
+            }
+        }
+        progress.step(total, total, "all left " + idleMillis + " ms with no call");
+        for (Left x : left) {
+            idleCache.put(x.subject.name() + "/" + x.capacity, idleFigure(x, notes));
+        }
     }
 
     private static void oneAtATime(Subject.Instance x, Object[] msgs, int n) {
@@ -371,6 +515,9 @@ public final class Measurer {
     public List<Row> grid(List<Subject> subjects, List<Integer> msgSizes, List<Integer> capacities, List<String> notes,
                           Progress progress) {
         List<Row> rows = new ArrayList<>();
+        if (!msgSizes.isEmpty()) {
+            measureIdle(subjects, capacities, java.util.Collections.min(msgSizes), notes, progress);
+        }
         int total = subjects.size() * msgSizes.size() * capacities.size();
         int i = 0;
         for (Subject s : subjects) {

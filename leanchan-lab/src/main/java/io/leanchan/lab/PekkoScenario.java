@@ -56,7 +56,11 @@ public final class PekkoScenario {
     static final List<String> COLUMNS = List.of("subject", "actors", "queue_bytes_per_idle_actor",
             "mailbox_bytes_per_idle_actor", "actor_bytes_per_idle_actor", "mailbox_share_idle_percent",
             "alloc_bytes_per_message_ping", "mailbox_bytes_per_actor_holding_burst", "mailbox_share_holding_burst_percent",
-            "mailbox_bytes_per_actor_after_burst", "failed");
+            "mailbox_bytes_per_actor_after_burst", "queue_bytes_per_actor_after_3_bursts_1s_idle",
+            "actor_bytes_per_actor_after_3_bursts_1s_idle", "failed");
+
+    /** How long the idle columns wait after the third burst was processed. */
+    static final long IDLE_MILLIS = 1000;
 
     private PekkoScenario() {
     }
@@ -142,6 +146,9 @@ public final class PekkoScenario {
         method.add(String.format(Locale.ROOT, "Burst: with both dispatcher threads blocked, %d messages (one shared object)"
                 + " told to every actor: holding_burst is the mailbox with its %d envelopes waiting; then the threads are"
                 + " released, every message processed, and after_burst is the mailbox again.", burst, burst));
+        method.add(String.format(Locale.ROOT, "After 3 bursts, then 1 s idle: two more such bursts, every message processed,"
+                + " then %d ms with no message (a mailbox stops polling once it is empty): the queue and the whole actor"
+                + " again.", IDLE_MILLIS));
         List<String> subjectsLine = new ArrayList<>();
         for (MailboxSubject s : subjects) {
             subjectsLine.add(s.name() + " = " + s.describe());
@@ -254,11 +261,50 @@ public final class PekkoScenario {
             awaitEmpty(mailboxes);
             progress.step(i, total, step + "after the burst");
             double mailboxAfter = FrameworkScenarios.perInstance(mailboxStop, Arrays.copyOf(mailboxes, actors), mailboxes[actors]);
+            for (int b = 2; b <= 3; b++) {
+                progress.step(i, total, step + "burst " + b + " of 3");
+                burst(shared, all, blockers, burst);
+                awaitEmpty(mailboxes);
+            }
+            long last = System.nanoTime();
+            progress.step(i, total, step + IDLE_MILLIS + " ms idle");
+            long rest = TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS) - (System.nanoTime() - last);
+            if (rest > 0) {
+                TimeUnit.NANOSECONDS.sleep(rest);
+            }
+            double queueAged = FrameworkScenarios.perInstance(mailboxStop, Arrays.copyOf(queues, actors), queues[actors]);
+            double actorAged = FrameworkScenarios.perInstance(actorStop, Arrays.copyOf(all, actors), all[actors]);
             return Arrays.asList(s.name(), actors, queueIdle, mailboxIdle, actorIdle, percent(mailboxIdle, actorIdle), perMessage,
-                    mailboxHeld, percent(mailboxHeld, actorHeld), mailboxAfter, null);
+                    mailboxHeld, percent(mailboxHeld, actorHeld), mailboxAfter, queueAged, actorAged, null);
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** With both dispatcher threads blocked, {@code burst} messages told to every actor; then released and processed. */
+    private static void burst(Shared shared, ActorRef[] all, ActorRef[] blockers, int burst) throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        for (ActorRef b : blockers) {
+            b.tell(new Gate(entered, release), ActorRef.noSender());
+        }
+        try {
+            if (!entered.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the dispatcher's threads were not taken within 60 s");
+            }
+            CountDownLatch done = new CountDownLatch(all.length * burst);
+            shared.ticks = done;
+            for (int m = 0; m < burst; m++) {
+                for (ActorRef a : all) {
+                    a.tell(Tick.TICK, ActorRef.noSender());
+                }
+            }
+        } finally {
+            release.countDown();
+        }
+        if (!shared.ticks.await(300, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("a burst was not processed within 300 s (" + shared.ticks.getCount() + " left)");
         }
     }
 
@@ -339,6 +385,10 @@ public final class PekkoScenario {
                         Fmt.number((Double) r.get(3)), Fmt.number((Double) r.get(6))));
                 continue;
             }
+            v.add(String.format(Locale.ROOT, "%s against %s after 3 bursts of %d, then %d ms idle: queue %s B against"
+                            + " %s B, whole actor %s B against %s B (%s B).", lean, ref.get(0), burst, IDLE_MILLIS,
+                    Fmt.number((Double) r.get(10)), Fmt.number((Double) ref.get(10)), Fmt.number((Double) r.get(11)),
+                    Fmt.number((Double) ref.get(11)), signed((Double) r.get(11) - (Double) ref.get(11))));
             double dIdle = (Double) r.get(3) - (Double) ref.get(3);
             double dHeld = (Double) r.get(7) - (Double) ref.get(7);
             v.add(String.format(Locale.ROOT, "%s against %s: idle mailbox %s B against %s B (%s for %s actors);"
@@ -361,6 +411,10 @@ public final class PekkoScenario {
         return v;
     }
 
+    private static String signed(double b) {
+        return (b > 0 ? "+" : "") + Fmt.number(b);
+    }
+
     private static List<Object> find(List<List<Object>> rows, String name) {
         for (List<Object> r : rows) {
             if (r.get(0).equals(name) && r.get(r.size() - 1) == null) {
@@ -373,7 +427,7 @@ public final class PekkoScenario {
     @CommandLine.Command(name = "pekko-mailboxes", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
             description = {"N actors (default 100,000) in a real Pekko ActorSystem, per mailbox: heap per idle actor's mailbox,"
                     + " bytes allocated per message while the actors ping each other, and the mailbox's share of the actor's"
-                    + " heap while it holds a burst. Subjects (--subjects): pekko-default, pekko-single-consumer,"
+                    + " heap while it holds a burst, and the queue and actor after 3 bursts then 1 s idle. Subjects (--subjects): pekko-default, pekko-single-consumer,"
                     + " pekko-bounded, leanchan-unbounded, leanchan-bounded."})
     static final class Command extends FrameworkScenarios.Command {
         @Option(names = {"-n", "--actors", "--count"}, defaultValue = "100000", description = "Actors (default: ${DEFAULT-VALUE}).")

@@ -28,13 +28,19 @@ public final class ReactorScenario {
     static final List<SinkSubject> ALL = List.of(
             new SinkSubject("reactor-default", "Sinks.many().unicast().onBackpressureBuffer() (SpscLinkedArrayQueue(256))",
                     () -> Sinks.many().unicast().onBackpressureBuffer()),
+            new SinkSubject("reactor-unbounded-8", "Sinks.many().unicast().onBackpressureBuffer(Queues.unbounded(8).get())"
+                    + " (SpscLinkedArrayQueue(8))", () -> Sinks.many().unicast().onBackpressureBuffer(
+                            reactor.util.concurrent.Queues.<Object>unbounded(8).get())),
             new SinkSubject("leanchan-unbounded", "LeanchanSinks.unicast() (LeanchanQueue.unbounded())", LeanchanSinks::unicast),
             new SinkSubject("leanchan-bounded", "LeanchanSinks.unicast(256) (LeanchanQueue.bounded(256))",
                     () -> LeanchanSinks.unicast(256)));
 
     static final List<String> COLUMNS = List.of("subject", "sinks", "bytes_per_idle_sink", "bytes_per_sink_holding_burst",
             "bytes_per_sink_after_drained_burst", "bytes_per_sink_after_next_empty_poll", "total_idle_bytes",
-            "total_after_drained_burst_bytes", "failed");
+            "total_after_drained_burst_bytes", "bytes_per_sink_after_3_bursts_1s_idle", "failed");
+
+    /** How long the idle column waits after the third burst was received. */
+    static final long IDLE_MILLIS = 1000;
 
     /** The element of every burst: one shared object, so only the sinks' own structure counts. */
     static final Object ELEMENT = new Object();
@@ -90,7 +96,9 @@ public final class ReactorScenario {
                 + " object) emitted and waiting in the buffer; after_drained_burst: the subscriber then requested %d and"
                 + " received them all (Reactor's drain loop stops when the demand is met: it does not poll the empty buffer);"
                 + " after_next_empty_poll: then one more requested, so the drain loop polled once and found the buffer"
-                + " empty (nothing else emitted).", burst, burst));
+                + " empty (nothing else emitted); after_3_bursts_1s_idle: then two more bursts, each emitted and then"
+                + " requested exactly (so the drain loop stops on the demand, not on an empty poll, and the subscriber has"
+                + " all it asked for), then %d ms with no element and no call.", burst, burst, IDLE_MILLIS));
         method.add("Bytes: JOL retained size of all sinks together (the sink, its buffer, its subscriber; the lab's walk"
                 + " from the sink objects), objects also reachable from the extra sink (statics, the element) excluded,"
                 + " divided by the sinks.");
@@ -107,11 +115,11 @@ public final class ReactorScenario {
             }
             v.add(String.format(Locale.ROOT, "%s: %s B per idle sink against %s B (%s against %s for %s sinks);"
                             + " after a drained burst of %d, %s B against %s B; once the drain loop has polled the empty buffer, %s B"
-                            + " against %s B.", r.get(0), Fmt.number((Double) r.get(2)),
+                            + " against %s B; after 3 bursts, then %d ms idle, %s B against %s B.", r.get(0), Fmt.number((Double) r.get(2)),
                     Fmt.number((Double) ref.get(2)), FrameworkScenarios.bytes((Long) r.get(6), false),
                     FrameworkScenarios.bytes((Long) ref.get(6), false), FrameworkScenarios.n(count), burst,
                     Fmt.number((Double) r.get(4)), Fmt.number((Double) ref.get(4)), Fmt.number((Double) r.get(5)),
-                    Fmt.number((Double) ref.get(5))));
+                    Fmt.number((Double) ref.get(5)), IDLE_MILLIS, Fmt.number((Double) r.get(8)), Fmt.number((Double) ref.get(8))));
         }
         List<String> failed = new ArrayList<>();
         for (List<Object> r : rows) {
@@ -128,7 +136,7 @@ public final class ReactorScenario {
                 JvmInfo.current(), FrameworkScenarios.libraries(), method, COLUMNS, rows, List.of(), v, List.of());
     }
 
-    private static List<Object> one(SinkSubject s, int count, int burst) {
+    private static List<Object> one(SinkSubject s, int count, int burst) throws InterruptedException {
         Sink[] sinks = new Sink[count + 1]; // the last one: the extra sink
         Object[] roots = new Object[count];
         for (int k = 0; k < sinks.length; k++) {
@@ -140,12 +148,7 @@ public final class ReactorScenario {
         Object other = sinks[count].sink();
         double idle = perSink(roots, other);
         for (Sink x : sinks) {
-            for (int m = 0; m < burst; m++) {
-                Sinks.EmitResult r = x.sink().tryEmitNext(ELEMENT);
-                if (r != Sinks.EmitResult.OK) {
-                    throw new IllegalStateException("emission " + (m + 1) + " of the burst: " + r);
-                }
-            }
+            emit(x, burst);
         }
         double holding = perSink(roots, other);
         for (Sink x : sinks) {
@@ -159,8 +162,34 @@ public final class ReactorScenario {
             x.holder().request(1); // nothing is buffered: the drain loop polls once and finds the buffer empty
         }
         double polled = perSink(roots, other);
+        // two more bursts with exact demand (the request(1) above is still outstanding: the second burst asks for one
+        // less), after which the subscriber has all it asked for and nothing calls the sink again
+        for (int b = 2; b <= 3; b++) {
+            for (Sink x : sinks) {
+                emit(x, burst);
+                x.holder().request(b == 2 ? burst - 1 : burst);
+                if (x.holder().received != (long) b * burst) {
+                    throw new IllegalStateException("the subscriber received " + x.holder().received + " of " + b * burst);
+                }
+            }
+        }
+        long last = System.nanoTime();
+        long rest = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS) - (System.nanoTime() - last);
+        if (rest > 0) {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(rest);
+        }
+        double aged = perSink(roots, other);
         return Arrays.asList(s.name(), count, idle, holding, after, polled, Math.round(idle * count), Math.round(after * count),
-                null);
+                aged, null);
+    }
+
+    private static void emit(Sink x, int burst) {
+        for (int m = 0; m < burst; m++) {
+            Sinks.EmitResult r = x.sink().tryEmitNext(ELEMENT);
+            if (r != Sinks.EmitResult.OK) {
+                throw new IllegalStateException("emission " + (m + 1) + " of the burst: " + r);
+            }
+        }
     }
 
     private static double perSink(Object[] roots, Object other) {
@@ -179,8 +208,8 @@ public final class ReactorScenario {
 
     @CommandLine.Command(name = "reactor-sinks", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
             description = {"N unicast sinks with subscribers (default 10,000): heap per idle sink, while a burst of 64 waits"
-                    + " in its buffer, and after the burst was drained; Reactor's default buffer against leanchan's."
-                    + " Subjects (--subjects): reactor-default, leanchan-unbounded, leanchan-bounded."})
+                    + " in its buffer, after the burst was drained, and after 3 bursts then 1 s idle; Reactor's default buffer against leanchan's."
+                    + " Subjects (--subjects): reactor-default, reactor-unbounded-8, leanchan-unbounded, leanchan-bounded."})
     static final class Command extends FrameworkScenarios.Command {
         @Option(names = {"-n", "--sinks", "--count"}, defaultValue = "10000", description = "Sinks (default: ${DEFAULT-VALUE}).")
         int count;

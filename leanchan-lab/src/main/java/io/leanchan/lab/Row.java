@@ -4,13 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One measured cell of the grid. Byte columns exclude the messages except heap_after_fill_with_messages, and
+ * One measured cell of the grid. heap_after_bursts_idle is the subject after {@link Measurer#IDLE_BURSTS} bursts
+ * of capacity messages drained by a consumer that only polls, then {@link Measurer#IDLE_MILLIS} ms with no call.
+ * Byte columns exclude the messages except heap_after_fill_with_messages, and
  * exclude objects shared by every instance of the subject. Allocation columns are bytes per message. A figure
  * that could not be measured is {@link #MISSING} (bytes) or NaN (allocation), and {@link #failure} says why; it
  * is null when every figure was measured.
  */
 public record Row(String subject, int msgSize, int capacity, long heapAfterCreate, long heapAfterFill,
-                  long heapAfterFillWithMessages, long heapAfterDrain, long heapAfterAged, double allocPerMsgSteady,
+                  long heapAfterFillWithMessages, long heapAfterDrain, long heapAfterAged, long heapAfterBurstsIdle, double allocPerMsgSteady,
                   double allocPerMsgBurst, String failure) {
 
     /** A byte figure that was not measured. */
@@ -18,7 +20,7 @@ public record Row(String subject, int msgSize, int capacity, long heapAfterCreat
 
     /** Column names, in order, as every format prints them. */
     public static final String[] COLUMNS = {"subject", "msg_size", "capacity", "heap_after_create", "heap_after_fill",
-            "heap_after_fill_with_messages", "heap_after_drain", "heap_after_aged", "alloc_per_msg_steady",
+            "heap_after_fill_with_messages", "heap_after_drain", "heap_after_aged", "heap_after_bursts_idle", "alloc_per_msg_steady",
             "alloc_per_msg_burst", "failed"};
 
     /** Whether every figure of the row was measured. */
@@ -29,7 +31,7 @@ public record Row(String subject, int msgSize, int capacity, long heapAfterCreat
     /** The values in column order; a missing figure is null, and so is failed when nothing failed. */
     public Object[] values() {
         return new Object[]{subject, msgSize, capacity, bytes(heapAfterCreate), bytes(heapAfterFill),
-                bytes(heapAfterFillWithMessages), bytes(heapAfterDrain), bytes(heapAfterAged), alloc(allocPerMsgSteady),
+                bytes(heapAfterFillWithMessages), bytes(heapAfterDrain), bytes(heapAfterAged), bytes(heapAfterBurstsIdle), alloc(allocPerMsgSteady),
                 alloc(allocPerMsgBurst), failure};
     }
 
@@ -53,7 +55,8 @@ public record Row(String subject, int msgSize, int capacity, long heapAfterCreat
     public static Row fromMap(Map<String, Object> m) {
         return new Row((String) m.get("subject"), num(m, "msg_size").intValue(), num(m, "capacity").intValue(),
                 lng(m, "heap_after_create"), lng(m, "heap_after_fill"), lng(m, "heap_after_fill_with_messages"),
-                lng(m, "heap_after_drain"), lng(m, "heap_after_aged"), dbl(m, "alloc_per_msg_steady"),
+                lng(m, "heap_after_drain"), lng(m, "heap_after_aged"), lng(m, "heap_after_bursts_idle"),
+                dbl(m, "alloc_per_msg_steady"),
                 dbl(m, "alloc_per_msg_burst"), (String) m.get("failed"));
     }
 

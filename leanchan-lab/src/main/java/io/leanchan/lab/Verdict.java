@@ -101,6 +101,28 @@ public final class Verdict {
             }
         }
 
+        List<Row> idle = measured(at, x -> x.heapAfterBurstsIdle() != Row.MISSING && x.heapAfterCreate() != Row.MISSING);
+        if (!idle.isEmpty()) {
+            long min = idle.stream().mapToLong(Row::heapAfterBurstsIdle).min().orElseThrow();
+            String after = "after " + Measurer.IDLE_BURSTS + " bursts of " + n(cap) + " drained by a consumer that only polls,"
+                    + " then " + n(r.idleMillis) + " ms with no call";
+            out.add("Smallest " + after + " (heap_after_bursts_idle): " + join(names(idle, x -> x.heapAfterBurstsIdle() == min))
+                    + ", " + n(min) + " B" + leanSays(l, lean, l == null ? Row.MISSING : l.heapAfterBurstsIdle(), min) + ".");
+            List<String> back = names(idle, x -> x.heapAfterBurstsIdle() <= x.heapAfterCreate());
+            List<String> kept = new ArrayList<>();
+            for (Row x : idle) {
+                if (x.heapAfterBurstsIdle() > x.heapAfterCreate()) {
+                    kept.add(x.subject() + " (+" + n(x.heapAfterBurstsIdle() - x.heapAfterCreate()) + " B)");
+                }
+            }
+            if (!back.isEmpty()) {
+                out.add("Back to their new size after those bursts and idle time: " + join(back) + ".");
+            }
+            if (!kept.isEmpty()) {
+                out.add("Larger than new after those bursts and idle time: " + join(kept) + ".");
+            }
+        }
+
         List<Row> alloc = measured(at, x -> !Double.isNaN(x.allocPerMsgSteady()));
         if (!alloc.isEmpty()) {
             List<String> none = names(alloc, x -> x.allocPerMsgSteady() < 0.5);

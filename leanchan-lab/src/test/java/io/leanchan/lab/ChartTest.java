@@ -45,7 +45,7 @@ class ChartTest {
         for (Subject s : Subjects.builtIn()) {
             for (int cap : new int[]{16, 1024}) {
                 long create = s.name().startsWith("leanchan") ? 64 : 100 + 10L * i;
-                rows.add(new Row(s.name(), 8, cap, create, create + 4L * cap, create + 20L * cap, create, create, 0, 0, null));
+                rows.add(new Row(s.name(), 8, cap, create, create + 4L * cap, create + 20L * cap, create, create, create, 0, 0, null));
             }
             infos.add(new GridReport.SubjectInfo(s.name(), s.bounded(), Map.of(16, "x", 1024, "x"), s.waits()));
             i++;

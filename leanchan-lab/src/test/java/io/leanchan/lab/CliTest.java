@@ -29,6 +29,7 @@ class CliTest {
             "--subjects java.util.AbstractQueue",
             "--subjects com.example.NoSuchQueue",
             "--classpath /no/such/dir --subjects com.example.Q",
+            "--idle-ms -1",
             "scenario",
             "scenario nope",
             "scenario many-channels --count 0",
@@ -59,7 +60,8 @@ class CliTest {
         assertThat(r.out()).contains("--format", "--subjects", "--msg-sizes", "--capacities", "--out", "--chart",
                 "--compact-headers", "--jvm-flag", "--classpath", "Method:", "GraphLayout",
                 "getCurrentThreadAllocatedBytes", "independent second instance", "heap_after_fill_with_messages",
-                "heap_after_aged", "--aged-messages", "--aged-wait-ms", "--no-baseline", "Tokio mpsc channels and memory");
+                "heap_after_aged", "--aged-messages", "--aged-wait-ms",
+                "heap_after_bursts_idle", "--idle-ms", "--no-baseline", "Tokio mpsc channels and memory");
         assertThat(Lab.run("scenario", "many-channels", "--help").out()).contains("--count", "10,000");
         assertThat(Lab.run("scenario", "per-connection", "--help").out()).contains("--requests", "8 KB");
     }

@@ -42,16 +42,17 @@ class FormatsTest {
         String csv = GridFormat.csv(report);
         List<String> lines = csv.lines().toList();
         assertThat(lines.get(0)).isEqualTo("subject,msg_size,capacity,heap_after_create,heap_after_fill,"
-                + "heap_after_fill_with_messages,heap_after_drain,heap_after_aged,alloc_per_msg_steady,alloc_per_msg_burst,failed");
+                + "heap_after_fill_with_messages,heap_after_drain,heap_after_aged,heap_after_bursts_idle,alloc_per_msg_steady,alloc_per_msg_burst,failed");
         assertThat(lines).hasSize(1 + report.rows.size());
         for (int i = 0; i < report.rows.size(); i++) {
             Row r = report.rows.get(i);
             String[] cells = lines.get(i + 1).split(",", -1);
-            assertThat(cells).hasSize(11);
-            assertThat(List.of(cells).subList(0, 10)).isEqualTo(values(r));
-            assertThat(cells[10]).as("nothing failed").isEmpty();
+            assertThat(cells).hasSize(12);
+            assertThat(List.of(cells).subList(0, 11)).isEqualTo(values(r));
+            assertThat(cells[11]).as("nothing failed").isEmpty();
             assertThat(Long.parseLong(cells[7])).isEqualTo(r.heapAfterAged());
-            assertThat(Double.parseDouble(cells[8])).isEqualTo(r.allocPerMsgSteady());
+            assertThat(Long.parseLong(cells[8])).isEqualTo(r.heapAfterBurstsIdle()).isPositive();
+            assertThat(Double.parseDouble(cells[9])).isEqualTo(r.allocPerMsgSteady());
         }
     }
 
@@ -74,6 +75,7 @@ class FormatsTest {
             assertThat(n.get("heap_after_fill_with_messages").asLong()).isEqualTo(r.heapAfterFillWithMessages());
             assertThat(n.get("heap_after_drain").asLong()).isEqualTo(r.heapAfterDrain());
             assertThat(n.get("heap_after_aged").asLong()).isEqualTo(r.heapAfterAged());
+            assertThat(n.get("heap_after_bursts_idle").asLong()).isEqualTo(r.heapAfterBurstsIdle());
             assertThat(n.get("failed").isNull()).isTrue();
             assertThat(n.get("alloc_per_msg_steady").asDouble()).isEqualTo(r.allocPerMsgSteady());
             assertThat(n.get("alloc_per_msg_burst").asDouble()).isEqualTo(r.allocPerMsgBurst());
@@ -86,6 +88,9 @@ class FormatsTest {
         assertThat(root.get("verdict").get(0).asText()).startsWith("Smallest new");
         assertThat(root.get("method").get("aged_messages").asInt()).isEqualTo(20_000);
         assertThat(root.get("method").get("aged_wait_ms").asInt()).isEqualTo(5);
+        assertThat(root.get("method").get("idle_bursts").asInt()).isEqualTo(3);
+        assertThat(root.get("method").get("idle_ms").asInt()).isEqualTo(1000);
+        assertThat(root.get("method").get("bursts_idle").asText()).contains("only polls", "1000 ms with no call");
         assertThat(root.get("subjects").get(0).get("waits").asText()).isEqualTo("Receiver.receive(timeout)");
         assertThat(root.get("subjects").get(1).get("waits").asText()).isEqualTo("BlockingQueue.poll(timeout)");
         assertThat(root.get("subjects").get(2).get("waits").asText()).contains("poll()");
@@ -97,6 +102,8 @@ class FormatsTest {
         @SuppressWarnings("unchecked")
         GridReport back = GridReport.fromMap((Map<String, Object>) Json.parse(GridFormat.json(report, null)));
         assertThat(back.rows).isEqualTo(report.rows);
+        assertThat(back.rows).extracting(Row::heapAfterBurstsIdle).doesNotContain(Row.MISSING);
+        assertThat(back.idleMillis).isEqualTo(report.idleMillis).isEqualTo(1000);
         assertThat(back.jvm).isEqualTo(report.jvm);
         assertThat(back.subjects).isEqualTo(report.subjects);
         assertThat(back.messageObjectSizes).isEqualTo(report.messageObjectSizes);
@@ -128,7 +135,8 @@ class FormatsTest {
         List<String> lines = text.lines().toList();
         int header = -1;
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("subject ") && lines.get(i).contains("alloc_per_msg_burst")) {
+            if (lines.get(i).startsWith("subject ") && lines.get(i).contains("heap_after_bursts_idle")
+                    && lines.get(i).contains("alloc_per_msg_burst")) {
                 header = i;
             }
         }
@@ -140,7 +148,9 @@ class FormatsTest {
             assertThat(row.strip().split("\\s+")).containsExactlyElementsOf(values(report.rows.get(i - 1)));
         }
         assertThat(text).contains("JVM: ", "compressed oops", "object header", "alignment", "Libraries:",
-                "jctools-core 4.0.6", "jox-channels 1.0.1", "QUOTED", "Verdict (computed from the table):\n  - ");
+                "jctools-core 4.0.6", "jox-channels 1.0.1", "QUOTED", "Verdict (computed from the table):\n  - ",
+                "Bursts, then idle: heap_after_bursts_idle", "then 1,000 ms with no call",
+                "Smallest after 3 bursts of 16 drained by a consumer that only polls, then 1,000 ms with no call");
     }
 
     @Test

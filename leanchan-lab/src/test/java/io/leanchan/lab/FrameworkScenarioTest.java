@@ -8,7 +8,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scenarios pekko-mailboxes and reactor-sinks at small counts: they run in the real frameworks, every format
+ * Scenarios pekko-mailboxes, reactor-sinks and netty-event-loops at small counts: they run in the real frameworks, every format
  * parses, and the figures that hold by construction hold.
  */
 class FrameworkScenarioTest {
@@ -54,6 +54,13 @@ class FrameworkScenarioTest {
         // the mailbox run polled the channel empty after the burst: the first ring is given back
         assertThat(d(lean, 9)).isEqualTo(d(lean, 3));
         assertThat(d(leanBounded, 9)).isEqualTo(d(leanBounded, 3));
+        // issue 25: after 3 bursts (the second keeps the ring on credit) and 1 s with no message, the reclaimer has
+        // given the ring back although the mailbox never polled again: the queue is back to its idle size
+        assertThat(d(lean, 10)).isEqualTo(d(lean, 2));
+        assertThat(d(leanBounded, 10)).isEqualTo(d(leanBounded, 2));
+        // (the whole actor against the default's depends on where the ConcurrentLinkedQueue's lagging head stands
+        // after bursts of 8; leanchan-pekko's IdleAfterBurstsTest asserts it at issue 25's bursts of 16)
+        assertThat(d(lean, 11)).isLessThan(d(lean, 4) + 1);
     }
 
     @Test
@@ -62,7 +69,7 @@ class FrameworkScenarioTest {
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo(String.join(",", ReactorScenario.COLUMNS));
         Map<String, String[]> m = ScenarioTest.rows(r.out());
-        assertThat(m).containsOnlyKeys("reactor-default", "leanchan-unbounded", "leanchan-bounded");
+        assertThat(m).containsOnlyKeys("reactor-default", "reactor-unbounded-8", "leanchan-unbounded", "leanchan-bounded");
         String[] reactor = m.get("reactor-default");
         // Reactor's SpscLinkedArrayQueue(256) allocates its 256-slot array with the sink: 64 fit in it
         assertThat(d(reactor, 3)).isEqualTo(d(reactor, 2));
@@ -75,14 +82,19 @@ class FrameworkScenarioTest {
             assertThat(d(c, 3)).as(lean).isGreaterThan(d(c, 2)); // a ring for the 64 held
             assertThat(d(c, 5)).as(lean).isEqualTo(d(c, 2)); // given back once the receiver finds it empty
             assertThat(Long.parseLong(c[6])).isEqualTo(Math.round(d(c, 2) * 100));
+            // issue 25: 3 bursts, the last two requested exactly (no empty poll), then 1 s idle: back to idle
+            assertThat(d(c, 8)).as(lean).isEqualTo(d(c, 2));
+            assertThat(d(c, 8)).as(lean).isLessThanOrEqualTo(d(m.get("reactor-unbounded-8"), 8));
         }
+        assertThat(d(reactor, 8)).isEqualTo(d(reactor, 2));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void everyFormatOfBothScenariosParses() {
         for (String[] sc : new String[][]{{"pekko-mailboxes", "--actors", "40", "--rounds", "2", "--burst", "4",
-                "--subjects", "pekko-default,leanchan-unbounded"}, {"reactor-sinks", "--sinks", "20"}}) {
+                "--subjects", "pekko-default,leanchan-unbounded"}, {"reactor-sinks", "--sinks", "20"},
+                {"netty-event-loops", "--loops", "2", "--tasks", "100"}}) {
             String name = sc[0];
             String[] base = new String[sc.length + 1];
             base[0] = "scenario";
@@ -92,12 +104,12 @@ class FrameworkScenarioTest {
             Map<String, Object> m = (Map<String, Object>) Json.parse(json.out());
             assertThat(m.get("scenario")).isEqualTo(name);
             List<Map<String, Object>> rows = (List<Map<String, Object>>) m.get("rows");
-            assertThat(rows).hasSize(name.equals("pekko-mailboxes") ? 2 : 3);
+            assertThat(rows).hasSize(name.equals("reactor-sinks") ? 4 : 2);
             for (Map<String, Object> row : rows) {
                 assertThat(row.get("failed")).isNull();
                 assertThat(row.get((String) ((List<Object>) m.get("columns")).get(2))).isInstanceOf(Number.class);
             }
-            assertThat((Map<String, Object>) m.get("libraries")).containsKeys("pekko-actor", "reactor-core");
+            assertThat((Map<String, Object>) m.get("libraries")).containsKeys("pekko-actor", "reactor-core", "netty-transport");
             assertThat(((Map<String, Object>) m.get("libraries")).get("pekko-actor")).isEqualTo("1.2.1");
 
             Lab.Result md = Lab.run(concat(base, "--format", "markdown", "-q"));
@@ -114,6 +126,30 @@ class FrameworkScenarioTest {
             assertThat(csv.rc()).as(csv.err()).isZero();
             assertThat(csv.out().lines().count()).isEqualTo(rows.size() + 1);
         }
+    }
+
+    @Test
+    void nettyEventLoopsMeasuresBothTaskQueuesOfRealLoops() {
+        Lab.Result r = Lab.run("scenario", "netty-event-loops", "--loops", "4", "--tasks", "2000", "--format", "csv", "-q");
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo(String.join(",", NettyScenario.COLUMNS));
+        Map<String, String[]> m = ScenarioTest.rows(r.out());
+        assertThat(m).containsOnlyKeys("netty-default", "leanchan");
+        String[] netty = m.get("netty-default");
+        String[] lean = m.get("leanchan");
+        for (String[] c : m.values()) {
+            assertThat(c).as(c[0] + " measured").hasSize(NettyScenario.COLUMNS.size() - 1);
+            assertThat(c[1]).isEqualTo("4");
+            assertThat(c[2]).isEqualTo("2000");
+        }
+        // JCTools allocates its first 1,024-slot chunk with each queue, and keeps it
+        assertThat(d(netty, 3)).isGreaterThan(2 * Jol.vm().sizeOf(new Object[1024]));
+        assertThat(d(netty, 6)).isEqualTo(d(netty, 3));
+        // leanchan: no storage new; after 3 bursts and 1 s with nothing to do, back to that (issue 25). The stages in
+        // between are not asserted: whether a ring is kept right after a burst depends on how the loop's runs polled
+        // the queue and on when the reclaimer last visited, which is timing
+        assertThat(d(lean, 3)).isLessThan(200);
+        assertThat(d(lean, 6)).isEqualTo(d(lean, 3));
     }
 
     @Test

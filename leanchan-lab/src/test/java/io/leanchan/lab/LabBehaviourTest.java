@@ -110,14 +110,16 @@ class LabBehaviourTest {
         String[] pbq = rows.get("java.util.concurrent.PriorityBlockingQueue");
         assertThat(Long.parseLong(pbq[3])).as("what was measured before the failure is kept").isPositive();
         assertThat(pbq[4]).as("heap_after_fill not measured").isEmpty();
-        assertThat(pbq[10]).contains("fill", "ClassCastException");
-        assertThat(rows.get("io.leanchan.lab.TestQueues$Exploding")[10]).contains("create", "boom in the constructor");
+        assertThat(pbq[11]).contains("fill", "ClassCastException");
+        assertThat(rows.get("io.leanchan.lab.TestQueues$Exploding")[11]).contains("create", "boom in the constructor");
         assertThat(rows.get("io.leanchan.lab.TestQueues$Exploding")[3]).isEmpty();
-        assertThat(rows.get("java.util.concurrent.SynchronousQueue")[10]).contains("held only 0 of 16");
+        assertThat(rows.get("java.util.concurrent.SynchronousQueue")[11]).contains("held only 0 of 16",
+                "bursts idle: IllegalStateException: burst 1 held only 0 of 16 messages");
+        assertThat(rows.get("java.util.concurrent.SynchronousQueue")[8]).as("heap_after_bursts_idle not measured").isEmpty();
         for (String ok : List.of("leanchan-bounded", "leanchan-unbounded", "ArrayBlockingQueue")) {
             String[] c = rows.get(ok);
-            assertThat(c[10]).as(ok).isEmpty();
-            for (int i = 3; i < 10; i++) {
+            assertThat(c[11]).as(ok).isEmpty();
+            for (int i = 3; i < 11; i++) {
                 assertThat(c[i]).as(ok + " " + Row.COLUMNS[i]).isNotEmpty();
             }
         }
@@ -185,7 +187,7 @@ class LabBehaviourTest {
         assertThat(r.rc()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("rows")).hasSize(3);
-        assertThat(root.get("columns").toString()).contains("heap_after_aged", "failed");
+        assertThat(root.get("columns").toString()).contains("heap_after_aged", "heap_after_bursts_idle", "failed");
         assertThat(root.get("scenarios")).hasSize(2);
         assertThat(root.get("scenarios").get(0).get("scenario").asText()).isEqualTo("many-channels");
         assertThat(root.get("scenarios").get(1).get("rows")).hasSize(3);
@@ -219,7 +221,8 @@ class LabBehaviourTest {
             long create = 40 + 8L * i;
             long fill = i % 3 == 0 ? create : create + 4096;
             long drain = i % 3 == 1 ? create : fill;
-            rows.add(new Row(s.name(), 8, 1024, create, fill, fill + 16 * 1024, drain, create + 8 * (i % 2), i % 2 * 10.4,
+            rows.add(new Row(s.name(), 8, 1024, create, fill, fill + 16 * 1024, drain, create + 8 * (i % 2),
+                    s.name().startsWith("leanchan") ? create : create + 32L * (i % 3), i % 2 * 10.4,
                     i % 4 * 2.0, null));
             infos.add(new GridReport.SubjectInfo(s.name(), s.bounded(), Map.of(1024, s.config(1024)), s.waits()));
             i++;
@@ -237,6 +240,12 @@ class LabBehaviourTest {
             assertThat(line).doesNotContain("\n");
         }
         assertThat(v).anySatisfy(l -> assertThat(l).startsWith("One message in flight: ").contains("10.4 B"));
+        assertThat(v).anySatisfy(l -> assertThat(l).startsWith("Smallest after 3 bursts of 1,024 drained by a consumer that"
+                + " only polls, then 1,000 ms with no call (heap_after_bursts_idle): leanchan-bounded, 40 B"));
+        assertThat(v).anySatisfy(l -> assertThat(l).startsWith("Back to their new size after those bursts and idle time: ")
+                .contains("leanchan-bounded", "leanchan-unbounded", "LinkedBlockingQueue"));
+        assertThat(v).anySatisfy(l -> assertThat(l).startsWith("Larger than new after those bursts and idle time: ")
+                .contains("ArrayBlockingQueue (+64 B)", "ConcurrentLinkedQueue (+32 B)").doesNotContain("leanchan"));
         String text = GridFormat.text(everySubject(), null);
         String verdict = text.substring(text.indexOf("Verdict (computed from the table):\n"));
         assertThat(verdict.lines().skip(1).takeWhile(l -> !l.isBlank()).toList()).allMatch(l -> l.startsWith("  - "));

@@ -210,6 +210,100 @@ class MethodExactnessTest {
     }
 
     @Test
+    void burstsThenIdleIsThreeBurstsPolledUntilEmptyThenNoCall() {
+        // The test ring counts by construction: 3 fills to capacity, 3 polls that found it empty (one a burst), no
+        // timed poll, and a history of long[3]: create + long[3] bytes after the bursts.
+        Subject s = Subjects.queue("burst-ring", true, TestQueues.BurstRing::new, c -> "test");
+        assertThat(s.waits()).isEqualTo("BlockingQueue.poll(timeout)");
+        TestQueues.BurstRing.MADE.clear();
+        Measurer m = new Measurer(20_000, 1000, 1, 300);
+        Measurer.Left x = Measurer.leave(s, 16, 8);
+        assertThat(TestQueues.BurstRing.MADE).hasSize(2);
+        TestQueues.BurstRing q = (TestQueues.BurstRing) ((Subjects.QueueInstance) x.instance()).q;
+        assertThat(q.fills).isEqualTo(Measurer.IDLE_BURSTS).isEqualTo(3);
+        assertThat(q.emptyPolls).isEqualTo(3);
+        assertThat(q.timedPolls).isZero();
+        assertThat(q.size()).isZero();
+        long last = q.lastCallNanos;
+        List<String> notes = new ArrayList<>();
+        Object figure = m.idleFigure(x, notes);
+        long after = System.nanoTime();
+        assertThat(figure).isEqualTo(Measurer.heap(s, 8, 16).create() + Jol.vm().sizeOf(new long[3]));
+        assertThat(notes).isEmpty();
+        assertThat(q.lastCallNanos).as("no call while idle or measured").isEqualTo(last);
+        assertThat(after - last).as("measured no sooner than 300 ms after the last call").isGreaterThanOrEqualTo(300_000_000L);
+        // A subject that cannot hold a burst is a failure of the column, not of the run.
+        Subject refusing = Subjects.queue("refusing", true, c -> new java.util.concurrent.SynchronousQueue<>(), c -> "test");
+        assertThat(m.idleFigure(Measurer.leave(refusing, 4, 8), notes)).isEqualTo("IllegalStateException: burst 1 held only 0 of 4 messages");
+    }
+
+    @Test
+    void burstsThenIdleColumnBurstsEverySubjectThenWaitsOnceForAll() {
+        // Three subjects x two capacities: the column's 12 instances (two per cell) are made and burst first, then
+        // measured after the idle time, and only then does the rest of the grid make its instances. So the first
+        // instance of the rest is made at least the idle time after the last call on the column's first instance,
+        // and after every call on the column's instances: one wait for the whole grid, not one per subject.
+        List<Subject> subjects = new ArrayList<>();
+        for (String n : new String[]{"burst-a", "burst-b", "burst-c"}) {
+            subjects.add(Subjects.queue(n, true, TestQueues.BurstRing::new, c -> "test"));
+        }
+        TestQueues.BurstRing.MADE.clear();
+        GridReport r = GridReport.measure(subjects, List.of(8, 128), List.of(4, 16), new Measurer(20_000, 1000, 1, 300),
+                Progress.none());
+        List<TestQueues.BurstRing> made = new ArrayList<>(TestQueues.BurstRing.MADE);
+        List<TestQueues.BurstRing> column = made.subList(0, 12);
+        TestQueues.BurstRing firstOfTheRest = made.get(12);
+        long lastColumnCall = 0;
+        for (TestQueues.BurstRing q : column) {
+            assertThat(q.fills).isEqualTo(3);
+            assertThat(q.emptyPolls).isEqualTo(3);
+            assertThat(q.timedPolls).as("a consumer that only polls").isZero();
+            lastColumnCall = Math.max(lastColumnCall, q.lastCallNanos);
+        }
+        assertThat(firstOfTheRest.madeNanos).isGreaterThan(lastColumnCall);
+        assertThat(firstOfTheRest.madeNanos - column.get(0).lastCallNanos).isGreaterThanOrEqualTo(300_000_000L);
+        assertThat(r.idleMillis).isEqualTo(300);
+        assertThat(r.rows).hasSize(12);
+        for (Row x : r.rows) {
+            assertThat(x.ok()).as(x.failure()).isTrue();
+            assertThat(x.heapAfterBurstsIdle()).as(x.subject() + " " + x.capacity())
+                    .isEqualTo(x.heapAfterCreate() + Jol.vm().sizeOf(new long[3]));
+        }
+    }
+
+    @Test
+    void leanchanIsBackToItsIdleSizeAfterBurstsByAConsumerThatOnlyPolls() throws Exception {
+        // Issue 25's must: bounded(1024) and unbounded() after 3 bursts of 1,024 drained with tryReceive only, then
+        // 1 s with no call: <= 64 B. The lab's figure is taken at 1 s; the reclaimer gives the ring back 400 to 450 ms
+        // after the last message, so beside CPU hogs the assertion waits up to a deadline instead (time printed).
+        Measurer m = new Measurer(20_000);
+        assertThat(m.idleMillis()).isEqualTo(1000);
+        for (String name : new String[]{"leanchan-bounded", "leanchan-unbounded"}) {
+            Subject s = named(name);
+            long create = Measurer.heap(s, 8, 1024).create();
+            Measurer.Left x = Measurer.leave(s, 1024, 8);
+            long kept = x.bytesNow();
+            long last = x.lastCallNanos;
+            if (System.nanoTime() - last < 200_000_000L) {
+                // the case issue 25 is about: a repeated burst keeps the ring on credit, and no call will come
+                assertThat(kept).as(name + " right after the bursts").isGreaterThan(create + 1024L * JvmInfo.current().referenceSize());
+            }
+            Object atOneSecond = m.idleFigure(x, null);
+            assertThat(atOneSecond).isInstanceOf(Long.class);
+            long now = (Long) atOneSecond;
+            long deadline = last + 6_000_000_000L;
+            while (now > 64 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                now = x.bytesNow();
+            }
+            System.out.printf("%s: %d B new, %d B right after 3 bursts of 1,024 polled, %d B at 1 s with no call,"
+                    + " %d B %d ms after the last call%n", name, create, kept, (Long) atOneSecond, now,
+                    (System.nanoTime() - last) / 1_000_000);
+            assertThat(now).as(name + " after 3 bursts polled and idle").isLessThanOrEqualTo(64).isEqualTo(create);
+        }
+    }
+
+    @Test
     void allocationIsTheTotalOverTheWholeRunNotTheBestWindow() {
         // 60,000 measured messages in 3 windows after a 200,000-message warm-up: the ring allocates 16,000 B once,
         // at message 230,000, in the middle window. The smallest window would say 0; the run's total says 0.27.

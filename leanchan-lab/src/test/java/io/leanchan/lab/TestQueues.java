@@ -2,6 +2,7 @@ package io.leanchan.lab;
 
 import java.util.AbstractQueue;
 import java.util.Iterator;
+import java.util.List;
 
 /** Queues whose memory is known by construction. */
 final class TestQueues {
@@ -184,6 +185,84 @@ final class TestQueues {
                 kept = new long[oneOffWords];
             }
             return super.offer(o);
+        }
+    }
+
+    /**
+     * A preallocated ring that is a BlockingQueue: it counts the times an offer filled it, the polls that found it
+     * empty and the timed polls, and each time it is filled it replaces its history with a long[times
+     * filled]. After 3 bursts polled until empty, its cost by construction is create + long[3]. Every instance is
+     * listed in {@link #MADE} with when it was made and when it was last called.
+     */
+    static final class BurstRing extends AllocatingRing implements java.util.concurrent.BlockingQueue<Object> {
+        static final List<BurstRing> MADE = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final long madeNanos = System.nanoTime();
+        int fills;
+        int emptyPolls;
+        int timedPolls;
+        long[] history;
+        volatile long lastCallNanos;
+
+        BurstRing(int capacity) {
+            super(capacity, -1);
+            MADE.add(this);
+        }
+
+        @Override
+        public boolean offer(Object o) {
+            lastCallNanos = System.nanoTime();
+            boolean in = super.offer(o);
+            if (in && size() == slots.length) {
+                history = new long[++fills];
+            }
+            return in;
+        }
+
+        @Override
+        public Object poll() {
+            lastCallNanos = System.nanoTime();
+            Object m = super.poll();
+            if (m == null) {
+                emptyPolls++;
+            }
+            return m;
+        }
+
+        /** Counted, and no wait: the column must never call it (the aged column does, on instances of its own). */
+        @Override
+        public Object poll(long timeout, java.util.concurrent.TimeUnit unit) {
+            timedPolls++;
+            return poll();
+        }
+
+        @Override
+        public Object take() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void put(Object o) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean offer(Object o, long timeout, java.util.concurrent.TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int remainingCapacity() {
+            return slots.length - size();
+        }
+
+        @Override
+        public int drainTo(java.util.Collection<? super Object> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int drainTo(java.util.Collection<? super Object> c, int max) {
+            throw new UnsupportedOperationException();
         }
     }
 

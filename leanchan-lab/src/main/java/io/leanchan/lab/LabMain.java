@@ -186,7 +186,7 @@ public final class LabMain implements Callable<Integer> {
             description = "How long the consumer waits on the empty channel before heap_after_aged (default: ${DEFAULT-VALUE}).")
     long agedWaitMillis;
 
-    @Option(names = "--idle-ms", paramLabel = "MS", defaultValue = "1000",
+    @Option(names = "--idle-ms", paramLabel = "MS", defaultValue = "${sys:leanchan.lab.idleMillis:-1000}",
             description = "How long each channel is left with no call after 3 bursts before heap_after_bursts_idle"
                     + " (default: ${DEFAULT-VALUE}; one wait for all subjects).")
     long idleMillis;

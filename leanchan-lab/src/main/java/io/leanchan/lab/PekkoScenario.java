@@ -60,7 +60,7 @@ public final class PekkoScenario {
             "actor_bytes_per_actor_after_3_bursts_1s_idle", "failed");
 
     /** How long the idle columns wait after the third burst was processed. */
-    static final long IDLE_MILLIS = 1000;
+    static final long IDLE_MILLIS = Measurer.IDLE_MILLIS; // 1 s unless leanchan.lab.idleMillis says otherwise
 
     private PekkoScenario() {
     }

@@ -277,7 +277,7 @@ class MethodExactnessTest {
         // 1 s with no call: <= 64 B. The lab's figure is taken at 1 s; the reclaimer gives the ring back 400 to 450 ms
         // after the last message, so beside CPU hogs the assertion waits up to a deadline instead (time printed).
         Measurer m = new Measurer(20_000);
-        assertThat(m.idleMillis()).isEqualTo(1000);
+        assertThat(m.idleMillis()).isEqualTo(Measurer.IDLE_MILLIS); // 1 s published; 3 s in these tests (the pom)
         for (String name : new String[]{"leanchan-bounded", "leanchan-unbounded"}) {
             Subject s = named(name);
             long create = Measurer.heap(s, 8, 1024).create();

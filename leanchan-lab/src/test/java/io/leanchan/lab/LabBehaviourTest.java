@@ -241,7 +241,7 @@ class LabBehaviourTest {
         }
         assertThat(v).anySatisfy(l -> assertThat(l).startsWith("One message in flight: ").contains("10.4 B"));
         assertThat(v).anySatisfy(l -> assertThat(l).startsWith("Smallest after 3 bursts of 1,024 drained by a consumer that"
-                + " only polls, then 1,000 ms with no call (heap_after_bursts_idle): leanchan-bounded, 40 B"));
+                + " only polls, then " + FormatsTest.IDLE + " ms with no call (heap_after_bursts_idle): leanchan-bounded, 40 B"));
         assertThat(v).anySatisfy(l -> assertThat(l).startsWith("Back to their new size after those bursts and idle time: ")
                 .contains("leanchan-bounded", "leanchan-unbounded", "LinkedBlockingQueue"));
         assertThat(v).anySatisfy(l -> assertThat(l).startsWith("Larger than new after those bursts and idle time: ")

@@ -268,6 +268,27 @@ class FlowsTest {
         assertThat(ch.receiver().tryReceive()).isEqualTo(1);
     }
 
+    /**
+     * A close that comes after the last demanded message was delivered still ends the stream: nothing else will call
+     * the publisher (no demand is left), so the close itself must. It hung before the publisher watched the close
+     * (seen as a 10 s time-out of executorRunsTheSignals in a CI run beside CPU hogs, where the loop ran between the
+     * sends and the close).
+     */
+    @Test
+    void closeAfterTheDemandIsMetCompletes() throws Exception {
+        Channel<Integer> ch = Channel.unbounded();
+        Recorder<Integer> r = new Recorder<>();
+        Flows.publisher(ch.receiver()).subscribe(r);
+        r.subscription.request(2);
+        ch.sender().send(1);
+        ch.sender().send(2);
+        assertThat(r.items).containsExactly(1, 2); // delivered in the sending thread: no demand is left
+        assertThat(r.end).isNotDone();
+        ch.close();
+        r.end.get(10, TimeUnit.SECONDS);
+        assertThat(r.completions.get()).isEqualTo(1);
+    }
+
     @Test
     void executorRunsTheSignals() throws Exception {
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> new Thread(r, "flow-signals"));

@@ -2,6 +2,7 @@ package io.leanchan.internal;
 
 import io.leanchan.ChannelClosedException;
 import io.leanchan.Receiver;
+import io.leanchan.Sender;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -52,7 +53,9 @@ import java.util.function.BiConsumer;
  *      (onNext), then the loop stops (done, subscriber cleared; onError(badRequest) if that was the cause).
  *   2. A pending receive: not complete yet, return (its completion signals). Complete: a message is delivered; the
  *      end of the stream (ChannelClosedException) is onComplete; any other failure onError.
- *   3. No demand left (emitted == requested): if the channel is closed and drained, onComplete; else return.
+ *   3. No demand left (emitted == requested): if the channel is closed and drained, onComplete; else return. The
+ *      channel's close signals the loop too (Sender.closed(), watched from the start), so a close that comes when
+ *      no demand is left still ends the stream.
  *   4. tryReceive(): a message is delivered and the loop goes on; null arms receiveAsync() (pending) and the loop
  *      goes on at 2. A receive that throws (another receive in progress on the channel) is onError.
  * So a message leaves the channel only while demand is outstanding and no cancel has been seen, and every message
@@ -186,6 +189,7 @@ public final class ReceiverPublisher<T> implements Flow.Publisher<T> {
          * inside {@code onSubscribe} is served after it returns), then runs the loop.
          */
         void start() {
+            watchClose();
             try {
                 subscriber.onSubscribe(this);
             } catch (Throwable t) {
@@ -194,6 +198,22 @@ public final class ReceiverPublisher<T> implements Flow.Publisher<T> {
                 throw t;
             }
             runLoop();
+        }
+
+        /**
+         * Makes the channel's close signal the loop, so that a close that comes when no demand is left (nothing else
+         * would call the loop) still ends in {@code onComplete} once the channel is drained. Registered while the loop
+         * is held (before {@code onSubscribe}): a channel closed already signals at once, which the held loop sees.
+         * A receiver that is not a channel's own (no {@link Sender#closed()}) completes at the next request instead.
+         */
+        private void watchClose() {
+            if (receiver instanceof Sender) {
+                try {
+                    ((Sender<?>) receiver).closed().whenComplete(this);
+                } catch (UnsupportedOperationException e) {
+                    // not a channel made by Channel.bounded/unbounded: see above
+                }
+            }
         }
 
         @Override
@@ -223,7 +243,7 @@ public final class ReceiverPublisher<T> implements Flow.Publisher<T> {
         }
 
         /**
-         * The pending receive completed (any thread): the loop looks again.
+         * The pending receive completed, or the channel closed (any thread): the loop looks again.
          *
          * @param value   ignored (the loop reads the future)
          * @param failure ignored
